@@ -1,0 +1,5 @@
+import { main } from './main.ts';
+
+main().then((code) => {
+  process.exitCode = code;
+});

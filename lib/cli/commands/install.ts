@@ -1,0 +1,69 @@
+/**
+ * `ocfkit install`: put the built agents where Pacemaker looks for them,
+ * `<prefix>/resource.d/<provider>/<name>`, mode 0755. Idempotent: an agent whose content is
+ * already there is left alone; a changed one is replaced atomically (temporary file, rename),
+ * so a monitor that starts mid-install runs either the old or the new agent, never half.
+ */
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandModule } from 'yargs';
+import { CliError } from '../errors.ts';
+
+export interface InstallResult {
+  target: string;
+  installed: string[];
+  unchanged: string[];
+}
+
+function sameContent(a: string, b: string): boolean {
+  if (!existsSync(b)) return false;
+  if (statSync(a).size !== statSync(b).size) return false;
+  return readFileSync(a).equals(readFileSync(b));
+}
+
+/** The built agents directory: next to the bundled CLI (dist/cli → dist/resource.d/ocfkit). */
+export function builtAgentsDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, '..', 'resource.d', 'ocfkit'), join(here, '..', '..', '..', 'dist', 'resource.d', 'ocfkit')]) {
+    if (existsSync(candidate)) return resolve(candidate);
+  }
+  throw new CliError("no built agents found: run 'npm run build' first");
+}
+
+export function installAgents(source: string, prefix: string, provider: string): InstallResult {
+  if (!/^[A-Za-z0-9_-]+$/.test(provider)) throw new CliError(`--provider '${provider}' must be letters, digits, _ or -`, 2);
+  const target = join(prefix, 'resource.d', provider);
+  mkdirSync(target, { recursive: true, mode: 0o755 });
+  const result: InstallResult = { target, installed: [], unchanged: [] };
+  for (const name of readdirSync(source).sort()) {
+    const from = join(source, name);
+    if (!statSync(from).isFile()) continue;
+    const to = join(target, name);
+    if (sameContent(from, to) && (statSync(to).mode & 0o777) === 0o755) {
+      result.unchanged.push(name);
+      continue;
+    }
+    const tmp = join(target, `.${name}.tmp-${process.pid}`);
+    copyFileSync(from, tmp);
+    chmodSync(tmp, 0o755);
+    renameSync(tmp, to);
+    result.installed.push(name);
+  }
+  return result;
+}
+
+export const installCommand: CommandModule<object, { prefix: string; provider: string; from?: string }> = {
+  command: 'install',
+  describe: 'install the OCF agents into <prefix>/resource.d/<provider>/',
+  builder: (y) =>
+    y
+      .option('prefix', { type: 'string', default: process.env.OCF_ROOT || '/usr/lib/ocf', describe: 'the OCF root' })
+      .option('provider', { type: 'string', default: 'ocfkit', describe: 'the provider directory name' })
+      .option('from', { type: 'string', describe: 'directory of built agents (default: this build)' }) as never,
+  handler: (argv) => {
+    const result = installAgents(argv.from ?? builtAgentsDir(), argv.prefix, argv.provider);
+    for (const n of result.installed) process.stdout.write(`installed ${join(result.target, n)}\n`);
+    for (const n of result.unchanged) process.stdout.write(`unchanged ${join(result.target, n)}\n`);
+  },
+};
