@@ -100,7 +100,15 @@ export async function startAll(env: StepsEnv): Promise<Verdict> {
   rec.save();
   for (const def of env.defs) {
     const backend = env.backendFor(def);
-    const health = await healthOf(env, def);
+    let health: Health;
+    try {
+      health = await healthOf(env, def);
+    } catch (error) {
+      const { code, reason } = failureCode(error);
+      rec.set(def.name, 'failed', { reason });
+      rec.save();
+      return { code, reason: `service ${def.name} failed to start: ${reason}` };
+    }
     if (health.state === 'running') {
       env.log.info(`service ${def.name} already running`);
       rec.set(def.name, 'started', { pid: health.pid, durationMs: rec.get(def.name).durationMs });
