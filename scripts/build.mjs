@@ -1,15 +1,26 @@
 #!/usr/bin/env node
-// Build ocfkit: every agents/<name>.ts becomes one self-contained CommonJS file
-// dist/resource.d/ocfkit/<name> (shebang, mode 0755, built-ins only, minified), and the
-// CLI becomes dist/cli/ocfkit.mjs. Why bundles and why CommonJS: README, "Start-up".
+// Build ocfkit.
+//   dist/agents/<name>.cjs          one self-contained CommonJS bundle per agent (shebang, 0755)
+//   dist/agents/ocfkit-agents.cjs   every agent in one bundle, chosen by invocation name
+//   dist/resource.d/ocfkit/         what Pacemaker runs: `.ocfkit-agents`, a Node single executable
+//                                   of the multi-call bundle with V8's code cache, and one symlink
+//                                   per agent to it. Without SEA support (OCFKIT_SEA=0, or a node
+//                                   binary without the SEA fuse), copies of the per-agent bundles.
+//   dist/cli/ocfkit.mjs             the CLI (ESM bundle)
+// Why: README, "Start-up".
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
 const node = process.env.OCFKIT_NODE || '/usr/bin/node';
-const agentsDir = join(root, 'dist', 'resource.d', 'ocfkit');
+const agentsOut = join(dist, 'agents');
+const ocfDir = join(dist, 'resource.d', 'ocfkit');
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+export const MULTICALL = '.ocfkit-agents';
 
 export function agentNames() {
   return readdirSync(join(root, 'agents'))
@@ -18,31 +29,48 @@ export function agentNames() {
     .sort();
 }
 
-async function buildAgent(name) {
-  const outfile = join(agentsDir, name);
+const bundleOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+async function bundle(contents, sourcefile, outfile, shebang) {
   await build({
-    stdin: {
-      contents: `import agent from './agents/${name}.ts';\nimport { runMain } from './lib/ocf/main.ts';\nrunMain(agent);\n`,
-      resolveDir: root,
-      sourcefile: `agent-${name}-entry.ts`,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    banner: { js: `#!${node}` },
+    ...bundleOptions,
+    stdin: { contents, resolveDir: root, sourcefile, loader: 'ts' },
+    banner: shebang ? { js: `#!${node}` } : undefined,
     outfile,
-    logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);
   return outfile;
 }
 
+const buildAgent = (name) =>
+  bundle(
+    `import agent from './agents/${name}.ts';\nimport { runMain } from './lib/ocf/main.ts';\nrunMain(agent);\n`,
+    `agent-${name}.ts`,
+    join(agentsOut, `${name}.cjs`),
+    true,
+  );
+
+function buildMulticall(names) {
+  const imports = names.map((n, i) => `import a${i} from './agents/${n}.ts';`).join('\n');
+  const table = names.map((n, i) => `${JSON.stringify(n)}: a${i}`).join(', ');
+  return bundle(
+    `${imports}\nimport { runMulticall } from './lib/ocf/multicall.ts';\nrunMulticall({ ${table} });\n`,
+    'ocfkit-agents.ts',
+    join(agentsOut, 'ocfkit-agents.cjs'),
+    false,
+  );
+}
+
 async function buildCli() {
-  const outfile = join(root, 'dist', 'cli', 'ocfkit.mjs');
+  const outfile = join(dist, 'cli', 'ocfkit.mjs');
   await build({
     entryPoints: [join(root, 'lib', 'cli', 'bin.ts')],
     bundle: true,
@@ -59,12 +87,56 @@ async function buildCli() {
   return outfile;
 }
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-mkdirSync(agentsDir, { recursive: true });
-// The agents have no extension; without this, the root's "type": "module" would make Node
+function seaSupported() {
+  if (process.env.OCFKIT_SEA === '0') return 'OCFKIT_SEA=0';
+  try {
+    if (!readFileSync(node).includes(SEA_FUSE)) return `${node} has no SEA fuse`;
+  } catch (error) {
+    return `cannot read ${node}: ${error.message}`;
+  }
+  return null;
+}
+
+function buildSea(multicallBundle) {
+  const work = join(dist, 'sea');
+  mkdirSync(work, { recursive: true });
+  const blob = join(work, 'agents.blob');
+  const config = join(work, 'sea-config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ main: multicallBundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, useSnapshot: false }),
+  );
+  execFileSync(node, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const binary = join(ocfDir, MULTICALL);
+  copyFileSync(node, binary);
+  const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
+  execFileSync(node, [postject, binary, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { stdio: 'ignore' });
+  chmodSync(binary, 0o755);
+  rmSync(work, { recursive: true, force: true });
+  return binary;
+}
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(agentsOut, { recursive: true });
+mkdirSync(ocfDir, { recursive: true });
+// The bundles have no .js extension; without this, the root's "type": "module" would make Node
 // load them as ES modules while they sit in dist/. Installed under /usr/lib/ocf they are CJS.
-writeFileSync(join(root, 'dist', 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+
 const started = Date.now();
-const outputs = await Promise.all([...agentNames().map(buildAgent), buildCli()]);
-for (const out of outputs) console.log(`built ${out.slice(root.length + 1)}`);
+const names = agentNames();
+const [multicall, ...others] = await Promise.all([buildMulticall(names), ...names.map(buildAgent), buildCli()]);
+const unsupported = seaSupported();
+let form;
+if (!unsupported) {
+  buildSea(multicall);
+  for (const name of names) symlinkSync(MULTICALL, join(ocfDir, name));
+  form = `single executable ${MULTICALL} + symlinks`;
+} else {
+  for (const name of names) copyFileSync(join(agentsOut, `${name}.cjs`), join(ocfDir, name));
+  for (const name of names) chmodSync(join(ocfDir, name), 0o755);
+  form = `CommonJS bundles (no SEA: ${unsupported})`;
+}
+for (const out of others) console.log(`built ${out.slice(root.length + 1)}`);
+console.log(`agents in dist/resource.d/ocfkit: ${names.join(', ')} as ${form}`);
 console.log(`build done in ${Date.now() - started} ms`);

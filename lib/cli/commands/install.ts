@@ -4,7 +4,7 @@
  * already there is left alone; a changed one is replaced atomically (temporary file, rename),
  * so a monitor that starts mid-install runs either the old or the new agent, never half.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
@@ -17,7 +17,7 @@ export interface InstallResult {
 }
 
 function sameContent(a: string, b: string): boolean {
-  if (!existsSync(b)) return false;
+  if (!existsSync(b) || lstatSync(b).isSymbolicLink()) return false;
   if (statSync(a).size !== statSync(b).size) return false;
   return readFileSync(a).equals(readFileSync(b));
 }
@@ -38,8 +38,26 @@ export function installAgents(source: string, prefix: string, provider: string):
   const result: InstallResult = { target, installed: [], unchanged: [] };
   for (const name of readdirSync(source).sort()) {
     const from = join(source, name);
-    if (!statSync(from).isFile()) continue;
     const to = join(target, name);
+    if (lstatSync(from).isSymbolicLink()) {
+      // an agent name linked to the multi-call executable: recreate the same relative link
+      const link = readlinkSync(from);
+      if (existsSync(to) && lstatSync(to).isSymbolicLink() && readlinkSync(to) === link) {
+        result.unchanged.push(name);
+        continue;
+      }
+      const tmpLink = join(target, `.${name}.link-${process.pid}`);
+      try {
+        unlinkSync(tmpLink);
+      } catch {
+        // none left over
+      }
+      symlinkSync(link, tmpLink);
+      renameSync(tmpLink, to);
+      result.installed.push(name);
+      continue;
+    }
+    if (!statSync(from).isFile()) continue;
     if (sameContent(from, to) && (statSync(to).mode & 0o777) === 0o755) {
       result.unchanged.push(name);
       continue;

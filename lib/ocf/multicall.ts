@@ -1,0 +1,19 @@
+/**
+ * One executable for every agent: the agent is chosen by the name it was invoked as
+ * (`/usr/lib/ocf/resource.d/ocfkit/services` → services). The build links each agent name to
+ * this one binary, so a Node single executable (~100 MB) is shipped once, not per agent.
+ */
+import { basename } from 'node:path';
+import type { AgentSpec, ParameterSpecs } from './agent.ts';
+import { OCF } from './codes.ts';
+import { runMain } from './main.ts';
+
+export function runMulticall(agents: Record<string, AgentSpec<ParameterSpecs>>, argv: readonly string[] = process.argv): void {
+  const name = basename(argv[1] ?? '');
+  const agent = agents[name];
+  if (!agent) {
+    process.stderr.write(`ocfkit agents: invoked as '${name}'; call me through one of: ${Object.keys(agents).join(', ')}\n`);
+    process.exit(OCF.ERR_UNIMPLEMENTED);
+  }
+  runMain(agent, argv.slice(2));
+}
