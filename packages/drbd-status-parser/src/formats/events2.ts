@@ -12,7 +12,7 @@
  * line (the user's guide wraps them). An optional leading timestamp (--timestamps) is skipped.
  */
 import { keyValues, newConnection, newPeerVolume, newResource, newVolume, splitLines, tokens } from '../build.ts';
-import { DrbdParseError } from '../errors.ts';
+import { startDocument } from '../document.ts';
 import { finishResource, inferGeneration, isDrbd9Key } from '../finalize.ts';
 import { applyConnectionKey, applyPeerVolumeKey, applyResourceKey, applyVolumeKey } from '../keys.ts';
 import type { Connection, DrbdStatus, Resource } from '../model.ts';
@@ -23,19 +23,8 @@ const TIMESTAMP_RE = /^\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?$/;
 
 export function parseEvents2(text: string): DrbdStatus {
   const lines = splitLines(text);
-  const doc: DrbdStatus = {
-    format: 'events2',
-    generation: 'unknown',
-    version: null,
-    resources: [],
-    unconfiguredMinors: [],
-    warnings: [],
-  };
-  let lineNo = 0;
-  const warn = warner(doc.warnings, () => lineNo);
-  const fail = (reason: string): never => {
-    throw new DrbdParseError('events2', lineNo, lines[lineNo - 1] ?? '', reason);
-  };
+  const at = startDocument('events2', lines);
+  const { doc, warn, fail } = at;
   const byName = new Map<string, Resource>();
   const unnamed = new Set<Connection>();
   let saw9 = false;
@@ -47,7 +36,7 @@ export function parseEvents2(text: string): DrbdStatus {
     if (line.trim() === '') continue;
     if (/^[ \t]/.test(line)) {
       const prev = logical[logical.length - 1];
-      lineNo = i + 1;
+      at.line = i + 1;
       if (!prev) fail('continuation line before any event');
       prev!.text += ` ${line.trim()}`;
       continue;
@@ -56,7 +45,7 @@ export function parseEvents2(text: string): DrbdStatus {
   }
 
   for (const { no, text: line } of logical) {
-    lineNo = no;
+    at.line = no;
     let toks = tokens(line);
     if (toks.length > 0 && TIMESTAMP_RE.test(toks[0]!)) toks = toks.slice(1);
     const verb = toks[0] ?? '';

@@ -14,7 +14,7 @@
  * print a NUL byte in the I/O flags.
  */
 import { keyValues, newConnection, newPeerVolume, newResource, newVolume, splitLines, tokens } from '../build.ts';
-import { DrbdParseError } from '../errors.ts';
+import { startDocument } from '../document.ts';
 import type { DrbdStatus, Generation, IoFlags, Resource, SyncProgress } from '../model.ts';
 import { int, normDisk, normRole, percentFromOos, splitCs, warner } from '../normalize.ts';
 
@@ -51,24 +51,13 @@ const commaInt = (s: string): number => Number(s.replace(/,/g, ''));
 
 export function parseProc(text: string): DrbdStatus {
   const lines = splitLines(text);
-  const doc: DrbdStatus = {
-    format: 'proc-drbd',
-    generation: 'unknown',
-    version: null,
-    resources: [],
-    unconfiguredMinors: [],
-    warnings: [],
-  };
-  let lineNo = 0;
-  const warn = warner(doc.warnings, () => lineNo);
-  const fail = (reason: string): never => {
-    throw new DrbdParseError('proc-drbd', lineNo, lines[lineNo - 1] ?? '', reason);
-  };
+  const at = startDocument('proc-drbd', lines);
+  const { doc, warn, fail } = at;
   let current: Resource | null = null;
   let sawVersion = false;
 
   for (let i = 0; i < lines.length; i++) {
-    lineNo = i + 1;
+    at.line = i + 1;
     const line = lines[i]!;
     if (line.trim() === '') continue;
 

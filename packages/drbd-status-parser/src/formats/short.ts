@@ -12,7 +12,7 @@
  * `peer` (8.x, single line) or `peer-<i>` (9, one per cstate line).
  */
 import { newConnection, newPeerVolume, newResource, newVolume, splitLines } from '../build.ts';
-import { DrbdParseError } from '../errors.ts';
+import { startDocument } from '../document.ts';
 import type { DrbdStatus, Format, Generation, PeerVolume, ReplicationState } from '../model.ts';
 import {
   isConnectionWord,
@@ -54,25 +54,14 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
   const lines = splitLines(text)
     .map((l, i) => ({ no: i + 1, text: l.trim() }))
     .filter((l) => l.text !== '');
-  const doc: DrbdStatus = {
-    format,
-    generation: 'unknown',
-    version: null,
-    resources: [],
-    unconfiguredMinors: [],
-    warnings: [],
-  };
-  let lineNo = 0;
-  const warn = warner(doc.warnings, () => lineNo);
-  const fail = (reason: string): never => {
-    throw new DrbdParseError(format, lineNo, splitLines(text)[lineNo - 1] ?? '', reason);
-  };
+  const at = startDocument(format, splitLines(text));
+  const { doc, warn, fail } = at;
   if (lines.length === 0) {
-    lineNo = 1;
+    at.line = 1;
     fail('empty output');
   }
   if (lines.length === 1 && lines[0]!.text === 'Unconfigured') {
-    lineNo = lines[0]!.no;
+    at.line = lines[0]!.no;
     warn('the resource is not configured in the kernel (Unconfigured)');
     return doc;
   }
@@ -83,7 +72,7 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
 
   if (format === 'short-role') {
     // 8.4: "Primary/Secondary" (one line); 9: "Primary" per resource (only the first is used).
-    lineNo = lines[0]!.no;
+    at.line = lines[0]!.no;
     const [local = '', peer] = lines[0]!.text.split('/');
     if (lines.length > 1) warn('several role lines: only the first is used (one resource per document)');
     res.role = normRole(local, warn);
@@ -97,7 +86,7 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
     }
   } else if (format === 'short-cstate') {
     lines.forEach((l, i) => {
-      lineNo = l.no;
+      at.line = l.no;
       if (l.text.includes('/')) fail('a connection state has no "/"');
       const c = newConnection(lines.length === 1 ? 'peer' : `peer-${i}`);
       const s = splitCs(l.text, warn);
@@ -110,7 +99,7 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
     });
   } else {
     lines.forEach((l, i) => {
-      lineNo = l.no;
+      at.line = l.no;
       const [local = '', ...peers] = l.text.split('/');
       const vol = newVolume(i);
       vol.disk = normDisk(local, warn);

@@ -13,7 +13,7 @@
  * how --statistics and documentation line wrapping continue a line).
  */
 import { indentOf, keyValues, newConnection, newPeerVolume, newResource, newVolume, splitLines, tokens } from '../build.ts';
-import { DrbdParseError } from '../errors.ts';
+import { startDocument } from '../document.ts';
 import { finishResource, inferGeneration, inferOmitted, isDrbd9Key } from '../finalize.ts';
 import { applyConnectionKey, applyPeerVolumeKey, applyResourceKey, applyVolumeKey } from '../keys.ts';
 import type { Connection, DrbdStatus, PeerVolume, Resource, Volume } from '../model.ts';
@@ -34,25 +34,14 @@ interface Cursor {
 
 export function parseStatusText(text: string): DrbdStatus {
   const lines = splitLines(text);
-  const doc: DrbdStatus = {
-    format: 'status-text',
-    generation: 'unknown',
-    version: null,
-    resources: [],
-    unconfiguredMinors: [],
-    warnings: [],
-  };
-  let lineNo = 0;
-  const warn = warner(doc.warnings, () => lineNo);
-  const fail = (reason: string): never => {
-    throw new DrbdParseError('status-text', lineNo, lines[lineNo - 1] ?? '', reason);
-  };
+  const at = startDocument('status-text', lines);
+  const { doc, warn, fail } = at;
   const cur: Cursor = { res: null, vol: null, volIndent: 0, conn: null, connIndent: 0, pv: null, pvIndent: 0 };
   let saw9 = false;
   const names = new Set<string>();
 
   for (let i = 0; i < lines.length; i++) {
-    lineNo = i + 1;
+    at.line = i + 1;
     let line = lines[i]!;
     if (line.includes('\x1b')) line = line.replace(ANSI_RE, '');
     if (line.trim() === '') continue;
