@@ -1,10 +1,28 @@
-/** `npm run bench`: every benchmark of ocfkit, printed as Markdown for the README. */
+/**
+ * `npm run bench`: every benchmark of ocfkit, printed as Markdown for the README.
+ * `npm run bench -- start-up` runs only the sections whose title contains the words given.
+ * The failover benchmark runs real clusters for minutes and is separate: `npm run bench:failover`.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { runMemoryShape } from './memory-shape.ts';
 import { runStartupBench } from './startup.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** A benchmark that lives in its own script (a workspace package's, say), run as a child. */
+function script(path: string): () => Promise<string> {
+  return async () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, path)], { encoding: 'utf8', cwd: ROOT });
+    if (r.status !== 0) throw new Error(`${path} failed: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+}
 
 const sections: [string, () => Promise<string>][] = [
   ['Agent start-up', () => runStartupBench()],
   ['Memory of the two executable forms', () => runMemoryShape()],
+  ['DRBD status parsing', script('packages/drbd-status-parser/bench/parse.ts')],
 ];
 
 const only = process.argv.slice(2);
