@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_AGENTS, runBuiltAgent, scratch, spawnClean } from '../helpers/agent.ts';
 
@@ -23,12 +23,9 @@ t.test('meta-data needs no root', async (t) => {
   t.match(r.stdout, /<resource-agent name="services"/);
 });
 
-t.test('the multi-call executable refuses a name it does not know', async (t) => {
-  const r = spawnClean(join(BUILT_AGENTS, '.ocfkit-agents'), ['monitor'], { PATH: '/usr/bin:/bin' });
-  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    t.skip('built without a single executable (OCFKIT_SEA=0)');
-    return;
-  }
+const multicall = join(BUILT_AGENTS, '.ocfkit-agents');
+t.test('the multi-call executable refuses a name it does not know', { skip: !existsSync(multicall) && 'built without a single executable (OCFKIT_SEA=0)' }, async (t) => {
+  const r = spawnClean(multicall, ['monitor'], { PATH: '/usr/bin:/bin' });
   t.equal(r.status, 3);
   t.match(r.stderr, /invoked as '.ocfkit-agents'; call me through one of: services/);
 });

@@ -50,3 +50,13 @@ t.test('warnings go to stderr, JSON still printed', async (t) => {
   t.match(r.stderr, /warning: crm_mon-xml: unknown role "Weird"/);
   t.equal(JSON.parse(r.stdout).instances[0].role, 'Unknown');
 });
+
+t.test('parse drbd delegates to drbd-status-parser', async (t) => {
+  const text = readFileSync('/work/shared/fixtures/drbd-public/drbdadm-status/drbd9-secondary-peer-primary-uptodate.txt', 'utf8');
+  const r = ocfkit(['parse', 'drbd', '-'], text);
+  t.equal(r.code, 0, r.stderr);
+  t.ok(Array.isArray(JSON.parse(r.stdout).resources), 'a DRBD model with resources');
+  const bad = ocfkit(['parse', 'drbd', '-'], '\u0000garbage\n');
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /^ocfkit: drbd: /);
+});

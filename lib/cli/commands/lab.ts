@@ -1,0 +1,202 @@
+/**
+ * `ocfkit lab up|down|status|exec|kill|start|stop|net|demo`: the two-node namespace lab
+ * (implementation in lib/lab). Progress lines go to stderr, results to stdout.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { CliError } from '../errors.ts';
+import { createLogger, levelFromEnv } from '../../log/logger.ts';
+import { DEFAULT_LAB_NAME, labDown, labStatus, labUp, openLab, runDemo, type Lab, type LabStatus } from '../../lab/index.ts';
+
+interface Common {
+  name: string;
+}
+
+const logger = () => createLogger({ name: 'ocfkit:lab', level: levelFromEnv(process.env) });
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+const nameFlag = (name: string): string => (name === DEFAULT_LAB_NAME ? '' : ` --name ${name}`);
+
+function needRoot(): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new CliError('the lab needs root (namespaces, mounts)', 4);
+}
+
+function mustOpen(name: string): Lab {
+  const lab = openLab(name, { log: logger() });
+  if (!lab) throw new CliError(`no lab '${name}' (run 'ocfkit lab up${nameFlag(name)}')`, 1);
+  return lab;
+}
+
+async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError((error as Error).message, 1);
+  }
+}
+
+function renderStatus(s: LabStatus): string[] {
+  if (!s.record) return [s.exists ? `lab '${s.name}': leftovers without state (run 'ocfkit lab down${nameFlag(s.name)}')` : `lab '${s.name}': not up`];
+  const r = s.record;
+  const lines = [`lab '${s.name}': ${s.healthy ? 'healthy' : 'NOT healthy'} (${r.nodes} node${r.nodes > 1 ? 's' : ''}, token ${r.token} ms, stonith ${r.stonith ? 'on' : 'off'}, subnet ${r.subnet})`];
+  for (const n of s.nodes) {
+    const view = n.view
+      ? `DC ${n.view.dc ?? 'none'}; online: ${n.view.nodes.filter((x) => x.online).map((x) => x.name).join(' ') || '-'}; ` +
+        n.view.resources
+          .filter((x) => x.active)
+          .map((x) => `${x.id} ${x.role} on ${x.nodes.join(',')}`)
+          .join('; ')
+      : 'cluster not answering';
+    lines.push(`  ${n.node} ${n.address}: ${n.processes ? `${n.processes} processes` : 'off'}${n.processes ? ` (corosync ${n.corosync ? 'up' : 'down'}, pacemakerd ${n.pacemakerd ? 'up' : 'down'})` : ''}; ${view}`);
+  }
+  return lines;
+}
+
+type Args = Common & Record<string, unknown>;
+
+const nodeArg = (y: Argv<Common>) => y.positional('node', { type: 'string', choices: ['node1', 'node2'], demandOption: true });
+
+export const labCommand: CommandModule<object, Args> = {
+  command: 'lab <command>',
+  describe: 'a real Corosync + Pacemaker cluster of namespaces on this machine (root)',
+  builder: (y) =>
+    (y as Argv)
+      .option('name', { type: 'string', default: DEFAULT_LAB_NAME, describe: 'lab name (several labs can coexist)' })
+      .command({
+        command: 'up',
+        describe: 'bring the lab up (idempotent) and wait until every node sees every node online',
+        builder: (yy: Argv<Common>) =>
+          yy
+            .option('nodes', { type: 'number', choices: [1, 2], default: 2 })
+            .option('token', { type: 'number', default: 1000, describe: 'corosync totem token (ms)' })
+            .option('stonith', { type: 'boolean', describe: 'fencing with the lab fence agent (default: on for 2 nodes)' })
+            .option('fence-delay', { type: 'number', default: 5000, describe: 'delay (ms) on the device that fences --fence-delay-target' })
+            .option('fence-delay-target', { type: 'string', choices: ['node1', 'node2'], default: 'node2', describe: 'the node that wins a fencing race' })
+            .option('demo', { type: 'boolean', default: false, describe: "same as 'ocfkit lab demo'" }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            if (a.demo) {
+              await runDemo({ name: a.name, token: a.token as number, log: logger(), out: print });
+              return;
+            }
+            const lab = await labUp({
+              name: a.name,
+              nodes: a.nodes as 1 | 2,
+              token: a.token as number,
+              stonith: a.stonith as boolean | undefined,
+              fenceDelayMs: a.fenceDelay as number,
+              fenceDelayTarget: a.fenceDelayTarget as 'node1' | 'node2',
+              log: logger(),
+            });
+            print(`lab '${lab.name}' up${lab.record.upMs ? ` in ${(lab.record.upMs / 1000).toFixed(1)} s` : ''}: ${lab.nodes.map((n) => `${n} ${lab.paths.node(n).address}`).join(', ')}`);
+            print(`  try: ocfkit lab exec${nameFlag(lab.name)} node1 crm_mon -1     tear down: ocfkit lab down${nameFlag(lab.name)}`);
+          }),
+      })
+      .command({
+        command: 'down',
+        describe: 'take the lab down from any state: no process, mount or namespace left',
+        builder: (yy: Argv<Common>) => yy.option('keep-logs', { type: 'boolean', default: false, describe: 'keep the nodes\' logs (/var/tmp/ocfkit-lab-logs/<name>/)' }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            const r = await labDown(a.name, { keepLogs: a.keepLogs as boolean, log: logger() });
+            print(r.existed ? `lab '${a.name}' down in ${(r.durationMs / 1000).toFixed(1)} s (${r.killed} processes killed)` : `lab '${a.name}' was not up`);
+            if (r.logsDir) print(`  logs kept in ${r.logsDir}`);
+          }),
+      })
+      .command({
+        command: 'status',
+        describe: 'nodes, daemons and what each node\'s crm_mon says',
+        builder: (yy: Argv<Common>) => yy.option('json', { type: 'boolean', default: false }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            const s = await labStatus(a.name, { log: logger() });
+            if (a.json) print(JSON.stringify(s, null, 2));
+            else renderStatus(s).forEach((l) => print(l));
+            if (!s.healthy) process.exitCode = 3;
+          }),
+      })
+      .command({
+        command: 'exec <node> [cmd..]',
+        describe: 'run a command inside a node (its network, mount and UTS namespaces); output is printed when it ends',
+        builder: (yy: Argv<Common>) =>
+          nodeArg(yy)
+            .positional('cmd', { type: 'string', array: true, describe: "the command; put it after '--' if it has options ocfkit knows (--help, --name)" })
+            .option('timeout', { type: 'number', default: 300, describe: 'seconds' })
+            .parserConfiguration({ 'unknown-options-as-args': true }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            const lab = mustOpen(a.name);
+            // After '--', yargs leaves the words in `_` (after 'lab exec'): both forms are accepted.
+            const rest = ((a._ as (string | number)[]) ?? []).slice(2);
+            const cmd = [...((a.cmd as (string | number)[] | undefined) ?? []), ...rest].map(String);
+            if (cmd.length === 0) throw new CliError('name a command to run in the node', 2);
+            const r = await lab.exec(a.node as string, cmd, { timeoutMs: (a.timeout as number) * 1000, log: undefined });
+            process.stdout.write(r.stdout);
+            process.stderr.write(r.stderr);
+            if (r.spawnError) throw new CliError(`could not run nsenter: ${r.spawnError}`, 127);
+            if (r.timedOut) throw new CliError(`timed out after ${a.timeout} s`, 124);
+            process.exitCode = r.exitCode ?? 128;
+          }),
+      })
+      .command({
+        command: 'kill <node>',
+        describe: 'power cut: SIGKILL to exactly the node\'s processes (found by namespace)',
+        builder: nodeArg,
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            const r = await mustOpen(a.name).kill(a.node as string);
+            print(`${a.node} powered off (${r.killed} processes killed)`);
+          }),
+      })
+      .command({
+        command: 'stop <node>',
+        describe: 'graceful stop: pacemakerd (stops its resources), then corosync',
+        builder: nodeArg,
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            await mustOpen(a.name).stop(a.node as string);
+            print(`${a.node} stopped`);
+          }),
+      })
+      .command({
+        command: 'start <node>',
+        describe: 'boot a stopped or killed node again (fresh /run and /dev/shm) and wait until it is online',
+        builder: nodeArg,
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            await mustOpen(a.name).start(a.node as string);
+            print(`${a.node} started and online`);
+          }),
+      })
+      .command({
+        command: 'net <node> <state>',
+        describe: 'cut (down) or restore (up) the node\'s end of the link',
+        builder: (yy: Argv<Common>) => nodeArg(yy).positional('state', { type: 'string', choices: ['down', 'up'], demandOption: true }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            await mustOpen(a.name).net(a.node as string, a.state as 'down' | 'up');
+            print(`${a.node} link ${a.state}`);
+          }),
+      })
+      .command({
+        command: 'demo',
+        describe: 'lab + Stateful/Dummy/services stack, one hard-kill failover with its timeline',
+        builder: (yy: Argv<Common>) => yy.option('token', { type: 'number', default: 1000, describe: 'corosync totem token (ms)' }),
+        handler: async (a: Args) =>
+          guard(async () => {
+            needRoot();
+            await runDemo({ name: a.name, token: a.token as number, log: logger(), out: print });
+          }),
+      })
+      .demandCommand(1, 'name a lab command: up, down, status, exec, kill, start, stop, net, demo'),
+  handler: () => {},
+};

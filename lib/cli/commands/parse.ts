@@ -1,0 +1,89 @@
+/**
+ * `ocfkit parse crm-mon|cib|pcs-status|drbd [file|-]`: cluster state text in, the typed model out as
+ * JSON (2-space indent) on stdout. Parse errors exit 1 with the typed error's message (source
+ * and element path or line); warnings go to stderr. Pure: reads a file or stdin, never the cluster.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { CliError } from '../errors.ts';
+import { ClusterParseError } from '../../cluster/errors.ts';
+import { parseCrmMonXml } from '../../cluster/crm-mon.ts';
+import { parseCibXml } from '../../cluster/cib.ts';
+import { parsePcsStatus } from '../../cluster/pcs-status.ts';
+import type { ParseWarning } from '../../cluster/errors.ts';
+import { parse as parseDrbd, DrbdParseError } from 'drbd-status-parser';
+
+interface ParseArgs {
+  file: string;
+  quiet: boolean;
+}
+
+async function readInput(file: string): Promise<string> {
+  try {
+    if (file === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new CliError(`cannot read ${file === '-' ? 'stdin' : file}: ${e.code ?? e.message}`, 1);
+  }
+}
+
+function printWarnings(source: string, warnings: (ParseWarning | AnyWarning)[]): void {
+  for (const w of warnings) {
+    const where = w.path ?? (w.line !== undefined && w.line !== null ? `line ${w.line}` : '');
+    process.stderr.write(`ocfkit: warning: ${w.source ?? source}: ${w.message ?? JSON.stringify(w)}${where ? ` (${where})` : ''}\n`);
+  }
+}
+
+interface AnyWarning {
+  source?: string;
+  path?: string;
+  line?: number | null;
+  message?: string;
+}
+
+function sub(name: string, describe: string, parse: (text: string) => { warnings: AnyWarning[] }): CommandModule<object, ParseArgs> {
+  return {
+    command: `${name} [file]`,
+    describe,
+    builder: (y: Argv<object>) =>
+      y
+        .positional('file', { type: 'string', default: '-', describe: 'input file, or - for stdin' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'do not print parse warnings' }) as unknown as Argv<ParseArgs>,
+    handler: async (argv: ArgumentsCamelCase<ParseArgs>) => {
+      const text = await readInput(argv.file);
+      let model: { warnings: AnyWarning[] };
+      try {
+        model = parse(text);
+      } catch (error) {
+        if (error instanceof ClusterParseError) throw new CliError(error.message, 1);
+        if (error instanceof DrbdParseError) throw new CliError(`drbd: ${error.message}`, 1);
+        throw error;
+      }
+      if (!argv.quiet) printWarnings(name, model.warnings);
+      process.stdout.write(JSON.stringify(model, null, 2) + '\n');
+    },
+  };
+}
+
+export const parseSubcommands = [
+  sub('crm-mon', 'crm_mon XML (--output-as=xml or legacy --as-xml) to the ClusterStatus model', parseCrmMonXml),
+  sub('cib', 'CIB XML (cibadmin --query) to the Cib model', parseCibXml),
+  sub('pcs-status', 'pcs status / pcs status --full / pcs status resources text to the PcsStatus model', parsePcsStatus),
+  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (text) => parseDrbd(text)),
+];
+
+export const parseCommand: CommandModule<object, object> = {
+  command: 'parse <kind>',
+  describe: 'parse cluster state text (crm_mon XML, CIB XML, pcs status) into typed JSON',
+  builder: (y: Argv<object>) => {
+    let out = y;
+    for (const s of parseSubcommands) out = out.command(s as CommandModule<object, ParseArgs>) as Argv<object>;
+    return out.demandCommand(1, 'name what to parse: crm-mon, cib, pcs-status or drbd');
+  },
+  handler: () => {},
+};

@@ -1,0 +1,115 @@
+/**
+ * Names and addresses of a lab, all derived from its name: namespaces, state folders, the
+ * private /24 used on the veth pair. Pure; nothing here touches the system.
+ */
+import { join } from 'node:path';
+
+export type NodeName = `node${number}`;
+
+export const DEFAULT_LAB_NAME = 'ocfkit-lab';
+export const DEFAULT_STATE_ROOT = '/run/ocfkit-lab';
+export const DEFAULT_LOGS_ROOT = '/var/tmp/ocfkit-lab-logs';
+/** The veth end's name inside each node (names are per network namespace). */
+export const LINK_NAME = 'lab0';
+
+const NAME_RE = /^[a-z][a-z0-9-]{0,23}$/;
+
+export function validateLabName(name: string): string {
+  if (!NAME_RE.test(name) || name.endsWith('-')) {
+    throw new Error(`invalid lab name '${name}': lowercase letters, digits and '-', starting with a letter, at most 24 characters`);
+  }
+  return name;
+}
+
+export function nodeNames(count: number): NodeName[] {
+  if (count !== 1 && count !== 2) throw new Error(`a lab has 1 or 2 nodes, not ${count}`);
+  return Array.from({ length: count }, (_, i) => `node${i + 1}` as NodeName);
+}
+
+export function nodeId(node: string): number {
+  const m = /^node([12])$/.exec(node);
+  if (!m) throw new Error(`unknown node '${node}' (node1 or node2)`);
+  return Number(m[1]);
+}
+
+/** FNV-1a, 32 bits: a stable spread of lab names over subnets. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of Buffer.from(text, 'utf8')) {
+    h ^= ch;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** A /24 inside 10.200.0.0 - 10.255.255.0, derived from the name; used only inside the lab. */
+export function labSubnet(name: string): string {
+  const h = fnv1a(name);
+  return `10.${200 + ((h >>> 8) % 56)}.${h & 0xff}`;
+}
+
+export interface LabPaths {
+  name: string;
+  stateDir: string;
+  /** Folder bind-mounted onto itself (private) that holds the mount/uts namespace files. */
+  nsDir: string;
+  labFile: string;
+  /** Lower layer of the read-only overlay on the nodes' /usr/sbin (fence and alert agents). */
+  sbinDir: string;
+  /** Lower layer of the overlay on the nodes' /usr/lib/ocf/resource.d (the ocfkit provider). */
+  ocfDir: string;
+  /** Lower layer of the overlay on the nodes' /usr/local/bin (the ocfkit CLI). */
+  binDir: string;
+  subnet: string;
+  node(node: string): NodePaths;
+}
+
+export interface NodePaths {
+  node: string;
+  id: number;
+  netns: string;
+  netnsFile: string;
+  mntFile: string;
+  utsFile: string;
+  dir: string;
+  etcCorosync: string;
+  libCorosync: string;
+  libPacemaker: string;
+  log: string;
+  address: string;
+}
+
+export function labPaths(name: string, stateRoot = DEFAULT_STATE_ROOT): LabPaths {
+  validateLabName(name);
+  const stateDir = join(stateRoot, name);
+  const nsDir = join(stateDir, 'ns');
+  const subnet = labSubnet(name);
+  return {
+    name,
+    stateDir,
+    nsDir,
+    labFile: join(stateDir, 'lab.json'),
+    sbinDir: join(stateDir, 'layers', 'sbin'),
+    ocfDir: join(stateDir, 'layers', 'ocf'),
+    binDir: join(stateDir, 'layers', 'bin'),
+    subnet: `${subnet}.0/24`,
+    node(node: string): NodePaths {
+      const id = nodeId(node);
+      const dir = join(stateDir, node);
+      return {
+        node,
+        id,
+        netns: `${name}-${node}`,
+        netnsFile: `/run/netns/${name}-${node}`,
+        mntFile: join(nsDir, `${node}.mnt`),
+        utsFile: join(nsDir, `${node}.uts`),
+        dir,
+        etcCorosync: join(dir, 'etc-corosync'),
+        libCorosync: join(dir, 'var-lib-corosync'),
+        libPacemaker: join(dir, 'var-lib-pacemaker'),
+        log: join(dir, 'log'),
+        address: `${subnet}.${id}`,
+      };
+    },
+  };
+}
