@@ -1,8 +1,10 @@
 /**
- * The few facts the lab reads from `crm_mon --output-as=xml`: the DC, the nodes, where each
- * resource runs and in which role. Pure. crm_mon's XML is machine-written with one element per
- * tag and no nesting of <resource> elements (bundles aside), which these patterns rely on.
+ * The few facts the lab reads from `crm_mon --output-as=xml` (the DC, the nodes, where each
+ * resource runs and in which role), projected from the cluster state library's model so that
+ * crm_mon XML is parsed in one place only.
  */
+import { parseCrmMonXml } from '../cluster/crm-mon.ts';
+import type { ClusterStatus } from '../cluster/model.ts';
 
 export interface MonNode {
   name: string;
@@ -17,11 +19,11 @@ export interface MonNode {
 export interface MonResource {
   id: string;
   agent: string;
-  /** Normalised: Started, Stopped, Promoted, Unpromoted, Starting, … */
+  /** Normalised: Started, Stopped, Promoted, Unpromoted, Unknown. */
   role: string;
   active: boolean;
   failed: boolean;
-  /** The clone (or group) it belongs to, if any. */
+  /** The group, clone or bundle it belongs to (the innermost), if any. */
   parent: string | null;
   nodes: string[];
 }
@@ -35,84 +37,27 @@ export interface MonState {
   resources: MonResource[];
 }
 
-function attrs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/([\w-]+)="([^"]*)"/g)) out[m[1]!] = m[2]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return out;
-}
-
-function normaliseRole(role: string | undefined): string {
-  if (role === 'Master') return 'Promoted';
-  if (role === 'Slave') return 'Unpromoted';
-  return role ?? 'Unknown';
-}
-
-function section(xml: string, tag: string): string {
-  const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
-  return m ? m[1]! : '';
-}
-
-export function parseCrmMon(xml: string): MonState {
-  if (!/<pacemaker-result\b/.test(xml)) throw new Error('crm_mon output: no <pacemaker-result> element');
-  const summary = section(xml, 'summary');
-  const dcAttrs = /<current_dc\b([^>]*)\/?>/.exec(summary);
-  const dc = dcAttrs ? attrs(dcAttrs[1]!) : {};
-  const hasDc = dc.present === 'true';
-  const nodes: MonNode[] = [];
-  for (const m of section(xml, 'nodes').matchAll(/<node\b([^>]*?)\/?>/g)) {
-    const a = attrs(m[1]!);
-    nodes.push({
-      name: a.name ?? '',
-      online: a.online === 'true',
-      standby: a.standby === 'true',
-      unclean: a.unclean === 'true',
-      shutdown: a.shutdown === 'true',
-      isDc: a.is_dc === 'true',
-    });
-  }
-  const resources: MonResource[] = [];
-  const body = section(xml, 'resources');
-  // Walk opening tags in order to know each resource's parent clone or group.
-  const stack: string[] = [];
-  const re = /<(\/?)(clone|group|bundle|resource)\b([^>]*?)(\/?)>|<node\b([^>]*?)\/>/g;
-  let current: MonResource | null = null;
-  for (const m of body.matchAll(re)) {
-    if (m[5] !== undefined) {
-      if (current) current.nodes.push(attrs(m[5]).name ?? '');
-      continue;
-    }
-    const [, closing, tag, attrText, selfClosing] = m;
-    if (tag === 'resource') {
-      if (closing) {
-        current = null;
-        continue;
-      }
-      const a = attrs(attrText!);
-      const parent = stack.length > 0 ? stack[stack.length - 1]! : null;
-      current = {
-        id: a.id ?? '',
-        agent: (a.resource_agent ?? '').replace('::', ':'),
-        role: normaliseRole(a.role),
-        active: a.active === 'true',
-        failed: a.failed === 'true',
-        parent,
-        nodes: [],
-      };
-      resources.push(current);
-      if (selfClosing) current = null;
-    } else if (closing) {
-      stack.pop();
-    } else if (!selfClosing) {
-      stack.push(attrs(attrText!).id ?? '');
-    }
-  }
+export function monState(status: ClusterStatus): MonState {
   return {
-    dc: hasDc ? (dc.name ?? null) : null,
-    hasDc,
-    quorum: dc.with_quorum === 'true',
-    nodes,
-    resources,
+    dc: status.dc,
+    hasDc: status.dc !== null,
+    quorum: status.quorum,
+    nodes: status.nodes.map((n) => ({ name: n.name, online: n.online, standby: n.standby, unclean: n.unclean, shutdown: n.shutdown, isDc: n.isDc })),
+    resources: status.instances.map((r) => ({
+      id: r.id,
+      agent: r.agent ?? '',
+      role: r.role,
+      active: r.active,
+      failed: r.failed,
+      parent: r.groupId ?? r.cloneId ?? r.bundleId,
+      nodes: r.nodes,
+    })),
   };
+}
+
+/** Throws ClusterParseError on a document that is not crm_mon XML. */
+export function parseCrmMon(xml: string): MonState {
+  return monState(parseCrmMonXml(xml));
 }
 
 /** The nodes where a resource (or any instance of a clone) runs in the given role. */

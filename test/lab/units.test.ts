@@ -73,7 +73,7 @@ t.test('crm_mon parser on a real capture', async (t) => {
   t.same(nodesWithRole(state, 'dummy', 'Started'), ['node2']);
   const p = placement(state, ['dummy', 'svc']);
   t.same(p, { promoted: 'node2', unpromoted: ['node1'], started: { dummy: ['node2'], svc: ['node2'] } });
-  t.throws(() => parseCrmMon('<crm_mon/>'));
+  t.throws(() => parseCrmMon('<cib/>'), { name: 'ClusterParseError' }, 'not crm_mon output');
 });
 
 t.test('timeline parsers', async (t) => {
