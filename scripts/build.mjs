@@ -10,12 +10,16 @@
 // Why: README, "Start-up".
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const finalDist = join(root, 'dist');
+// Build beside dist/ and swap it in at the end: a lab or a test cluster may be running the
+// agents from dist/ right now, and an agent that vanishes for the seconds a build takes makes
+// Pacemaker fail a stop and fence the node.
+const dist = join(root, '.dist-next');
 const node = process.env.OCFKIT_NODE || '/usr/bin/node';
 const agentsOut = join(dist, 'agents');
 const ocfDir = join(dist, 'resource.d', 'ocfkit');
@@ -137,6 +141,11 @@ if (!unsupported) {
   for (const name of names) chmodSync(join(ocfDir, name), 0o755);
   form = `CommonJS bundles (no SEA: ${unsupported})`;
 }
-for (const out of others) console.log(`built ${out.slice(root.length + 1)}`);
+const old = join(root, '.dist-old');
+rmSync(old, { recursive: true, force: true });
+if (existsSync(finalDist)) renameSync(finalDist, old);
+renameSync(dist, finalDist);
+rmSync(old, { recursive: true, force: true });
+for (const out of others) console.log(`built ${out.slice(dist.length + 1).replace(/^/, 'dist/')}`);
 console.log(`agents in dist/resource.d/ocfkit: ${names.join(', ')} as ${form}`);
 console.log(`build done in ${Date.now() - started} ms`);

@@ -4,10 +4,11 @@
  * killed and recovered by Pacemaker's monitor, disabled and stopped in reverse.
  */
 import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp, type Lab } from '../../lib/lab/index.ts';
-import { scratch } from '../helpers/agent.ts';
+import { ROOT, scratch } from '../helpers/agent.ts';
 import type { ServicesStatus } from '../../lib/services/status-file.ts';
 
 const LAB = 'ocfkit-svc1';
@@ -73,6 +74,13 @@ t.test('services agent in a single-node cluster', async (t) => {
   t.ok(recovered.steps.every((s) => s.pid! > 1), 'all three run again');
   const afterRecovery = readFileSync(order, 'utf8').trim().split('\n');
   t.same(afterRecovery.slice(3), ['stop db', 'stop mq', 'start mq', 'start sched', 'start db'], 'recovery: stop (sched was already dead), then start in order');
+
+  // a rebuild while the cluster runs the agents from dist/ must not disturb them
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  t.equal(build.status, 0, build.stderr);
+  await new Promise((resolve) => setTimeout(resolve, 7_000)); // three monitor intervals and more
+  const after = await lab.exec('node1', ['crm_failcount', '--query', '-r', 'svc', '-N', 'node1']);
+  t.match(after.stdout, /value=1\b/, 'no new failure while dist/ was rebuilt');
 
   await pcs(t, lab, ['resource', 'disable', 'svc']);
   const stopped = await lab.waitFor(async () => {
