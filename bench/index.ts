@@ -11,9 +11,9 @@ import { runStartupBench } from './startup.ts';
 const ROOT = join(import.meta.dirname, '..');
 
 /** A benchmark that lives in its own script (a workspace package's, say), run as a child. */
-function script(path: string): () => Promise<string> {
+function script(path: string, nodeArgs: string[] = []): () => Promise<string> {
   return async () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, path)], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, path)], { encoding: 'utf8', cwd: ROOT });
     if (r.status !== 0) throw new Error(`${path} failed: ${r.stderr}`);
     return r.stdout.trim();
   };
@@ -23,6 +23,7 @@ const sections: [string, () => Promise<string>][] = [
   ['Agent start-up', () => runStartupBench()],
   ['Memory of the two executable forms', () => runMemoryShape()],
   ['DRBD status parsing', script('packages/drbd-status-parser/bench/parse.ts')],
+  ['Cluster state parsing', script('bench/cluster.ts', ['--expose-gc'])],
 ];
 
 const only = process.argv.slice(2);

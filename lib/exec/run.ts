@@ -8,7 +8,7 @@
  * node:child_process rather than execa: execa costs ~47 ms per agent process (load + first
  * call) against ~8 ms, and agents start every few seconds (see README, "Start-up").
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from './lazy.ts';
 import { Deadline } from './deadline.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -123,7 +123,7 @@ export const run: Runner = (command, args, options = {}) => {
 
     let child;
     try {
-      child = spawn(command, args as string[], {
+      child = childProcess().spawn(command, args as string[], {
         cwd: options.cwd,
         env: options.replaceEnv ? (options.env as NodeJS.ProcessEnv) : options.env ? { ...process.env, ...options.env } : process.env,
         stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -1,5 +1,4 @@
 /** The process shim: run an agent with the real argv/environment and exit with its code. */
-import { performance } from 'node:perf_hooks';
 import type { AgentSpec, ParameterSpecs } from './agent.ts';
 import { OCF } from './codes.ts';
 import { runAgent } from './run.ts';

@@ -7,10 +7,10 @@
  * and follow that pid file.
  * Either way `check` (when given) decides readiness at start and health at monitor.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deadline } from '../exec/deadline.ts';
+import { childProcess } from '../exec/lazy.ts';
 import { outcome } from '../exec/run.ts';
 import { OCF } from '../ocf/codes.ts';
 import { StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
@@ -50,7 +50,7 @@ function spawnForeground(env: BackendEnv, def: ServiceDef): Promise<number> {
   const logFd = openSync(join(env.logDir, `${def.name}.log`), 'a', 0o640);
   return new Promise((resolve, reject) => {
     const [program, ...args] = def.command!;
-    const child = spawn(program!, args, {
+    const child = childProcess().spawn(program!, args, {
       detached: true,
       stdio: ['ignore', logFd, logFd],
       cwd: def.cwd,
