@@ -63,3 +63,7 @@ for (const s of SCENARIOS) {
 }
 compare(t, 'pcmk2.1.5-crm_mon-xml-single-node-dummy-and-stateful-promoted.xml', 'pcs0.11.5-status-full-single-node-dummy-and-stateful-promoted.txt');
 compare(t, 'pcmk2.1.5-crm_mon-xml-sched-node-maintenance-1.xml', 'pcs0.11.5-status-sched-node-maintenance-1.txt');
+for (const variant of ['status', 'status-full', 'status-resources']) {
+  // live: a real two-node lab after a failover, with a failed monitor carrying an exit reason
+  compare(t, 'pcmk2.1.5-crm_mon-xml-lab-two-node-after-failover-svc-failed.xml', `pcs0.11.5-${variant}-lab-two-node-after-failover-svc-failed.txt`);
+}
