@@ -115,7 +115,11 @@ that failed; every step's state is written to a status file the ocfkit CLI reads
     },
   },
   validate: (ctx) => {
-    for (const def of servicesOf(ctx)) {
+    const defs = servicesOf(ctx);
+    // validate-all at OCF_CHECK_LEVEL 0 judges the parameters alone; at 10, and before every
+    // other action, the programs must exist on this node too
+    if (ctx.action === 'validate-all' && ctx.checkLevel < 10) return;
+    for (const def of defs) {
       const programs = def.kind === 'systemd' ? [['systemctl'], def.check] : [def.command, def.check, def.stop];
       for (const argv of programs) {
         if (argv && !findProgram(argv[0]!, ctx.paths.searchPath)) {

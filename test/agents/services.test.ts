@@ -144,6 +144,8 @@ t.test('bad input', async (t) => {
   t.equal(notInstalled.code, 5, 'missing program: OCF_ERR_INSTALLED');
   t.same(notInstalled.reasons, ["program '/opt/ocfkit-absent/bin/x' of service 'x' is not installed"]);
   t.equal(s.run('monitor', absent, { OCF_RESKEY_CRM_meta_interval: '0' }).code, 7, 'probe: not running');
+  t.equal(s.run('validate-all', absent).code, 0, 'validate-all at check level 0: the parameters alone are fine');
+  t.equal(s.run('validate-all', absent, { OCF_CHECK_LEVEL: '10' }).code, 5, 'validate-all at check level 10: the program is missing here');
   t.equal(s.run('stop', absent).code, 0, 'stop: nothing to stop');
 
   for (const r of [missing, badJson, badTime, notInstalled]) {
