@@ -9,6 +9,7 @@
  * call) against ~8 ms, and agents start every few seconds (see README, "Start-up").
  */
 import { childProcess } from './lazy.ts';
+import { signalGroup } from './signal.ts';
 import { Deadline } from './deadline.ts';
 import type { Logger } from '../log/logger.ts';
 
@@ -73,16 +74,7 @@ function timeoutFor(options: ExecOptions): number {
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
+  if (pid) signalGroup(pid, signal);
 }
 
 export const run: Runner = (command, args, options = {}) => {

@@ -17,6 +17,7 @@ import { bootNode, createLink, createNamespaces, nodeExec, prepareNodeDirs, setu
 import { killNamespaces, namespaceInode, pidsInNamespaces, signalAll } from './procs.ts';
 import { parseCrmMon, onlineNodes, type MonState } from './crm-mon.ts';
 import { teardown, nodeInodes, leftovers, isClean, type DownOptions, type DownResult, type Leftovers } from './teardown.ts';
+import { sleep } from '../exec/signal.ts';
 
 export interface LabOptions {
   /** Lab name (default `ocfkit-lab`); namespaces, state and subnet derive from it. */
@@ -80,7 +81,6 @@ export interface WaitOptions {
   what?: string;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The repository's dist/ folder: found upwards from this module (works from source and bundle). */
 export function defaultDistDir(): string {

@@ -13,6 +13,7 @@ import { LINK_NAME, type LabPaths, type NodePaths } from './names.ts';
 import { haclusterIds } from './system.ts';
 import { spawnDaemon } from './daemon.ts';
 import { alive } from './procs.ts';
+import { sleep } from '../exec/signal.ts';
 
 export interface Ctx {
   deadline: Deadline;
@@ -147,7 +148,6 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Boots a node: fresh /run and /dev/shm, the runtime folders, then `corosync -f` (ready when

@@ -3,6 +3,7 @@
  * the host, so a node is never found by process name. These helpers read /proc directly.
  */
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { sleep } from '../exec/signal.ts';
 
 /** The inode of a namespace file (`/run/netns/x`, a bound mount-namespace file), or null. */
 export function namespaceInode(path: string): number | null {
@@ -68,7 +69,6 @@ export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * SIGKILL every process of the namespaces until none is left (a process may fork while the

@@ -1,6 +1,6 @@
 /** What every way of running a service offers the agent. */
 import type { Deadline } from '../exec/deadline.ts';
-import type { Runner } from '../exec/run.ts';
+import { outcome, type Runner } from '../exec/run.ts';
 import type { Logger } from '../log/logger.ts';
 import type { OcfCode } from '../ocf/codes.ts';
 import type { ServiceDef } from './spec.ts';
@@ -37,4 +37,14 @@ export class StepFailure extends Error {
     this.name = 'StepFailure';
     this.code = code;
   }
+}
+
+/** A check may take this long at most, whatever the deadline leaves. */
+const CHECK_CAP_MS = 10_000;
+
+/** Run the service's `check`, if it has one: null when it passes, else what went wrong. */
+export async function runCheck(env: BackendEnv, def: ServiceDef, deadline: Deadline): Promise<string | null> {
+  if (!def.check) return null;
+  const r = await env.exec(def.check[0]!, def.check.slice(1), { deadline, timeoutMs: CHECK_CAP_MS, env: def.env, cwd: def.cwd });
+  return r.failed ? `check ${outcome(r)}` : null;
 }

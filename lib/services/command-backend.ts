@@ -13,13 +13,12 @@ import type { Deadline } from '../exec/deadline.ts';
 import { childProcess } from '../exec/lazy.ts';
 import { outcome } from '../exec/run.ts';
 import { OCF } from '../ocf/codes.ts';
-import { StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
+import { runCheck, StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
+import { signalGroup, sleep } from '../exec/signal.ts';
 import {
   readPidFile,
   recordAlive,
   removeFile,
-  signalGroup,
-  sleep,
   startTime,
   waitUntil,
   writePidFile,
@@ -27,7 +26,6 @@ import {
 } from './process.ts';
 import type { ServiceDef } from './spec.ts';
 
-const CHECK_CAP_MS = 10_000;
 const POLL_MS = 100;
 const KILL_WAIT_MS = 2_000;
 
@@ -37,12 +35,6 @@ export function ownPidFile(env: BackendEnv, def: ServiceDef): string {
 
 function pidFileOf(env: BackendEnv, def: ServiceDef): string {
   return def.kind === 'forking' ? def.pidfile! : ownPidFile(env, def);
-}
-
-async function runCheck(env: BackendEnv, def: ServiceDef, deadline: Deadline): Promise<string | null> {
-  if (!def.check) return null;
-  const r = await env.exec(def.check[0]!, def.check.slice(1), { deadline, timeoutMs: CHECK_CAP_MS, env: def.env, cwd: def.cwd });
-  return r.failed ? `check ${outcome(r)}` : null;
 }
 
 function spawnForeground(env: BackendEnv, def: ServiceDef): Promise<number> {

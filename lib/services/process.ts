@@ -2,8 +2,9 @@
  * Process facts for supervised services: pid files that carry the process start time (so a
  * recycled pid is never mistaken for our service), liveness, and group signals.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.ts';
+import { sleep } from '../exec/signal.ts';
 
 /** Field 22 of /proc/<pid>/stat: start time in clock ticks since boot. null when gone. */
 export function startTime(pid: number): string | null {
@@ -44,10 +45,7 @@ export function readPidFile(path: string): PidRecord | null {
 }
 
 export function writePidFile(path: string, pid: number, start: string | null): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, start ? `${pid} ${start}\n` : `${pid}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, start ? `${pid} ${start}\n` : `${pid}\n`);
 }
 
 export function removeFile(path: string): void {
@@ -64,22 +62,6 @@ export function recordAlive(record: PidRecord): boolean {
   return now !== null && (record.start === null || record.start === now);
 }
 
-/** Signal a process group (our services lead their own), falling back to the process. */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-    return;
-  } catch {
-    // not a group leader, or gone
-  }
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // gone
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Wait until `gone()` is true or `ms` pass; true when it went. */
 export async function waitUntil(gone: () => boolean, ms: number, step = 50): Promise<boolean> {

@@ -2,8 +2,8 @@
  * The per-step status file: what the operator CLI reads to show a failover's progress.
  * Written atomically (temporary file, fsync, rename), so a reader never sees half a file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomic.ts';
 
 export type StepState = 'pending' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
 
@@ -30,25 +30,7 @@ export interface ServicesStatus {
 }
 
 export function writeStatusAtomic(path: string, status: ServicesStatus): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, JSON.stringify(status, null, 2) + '\n');
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean
-    }
-    throw error;
-  }
+  writeFileAtomic(path, JSON.stringify(status, null, 2) + '\n');
 }
 
 /** The status file's content, or null when there is none or it is unreadable. */

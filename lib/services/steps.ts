@@ -27,9 +27,8 @@ class Recorder {
   private readonly status: ServicesStatus;
   private readonly env: StepsEnv;
 
-  constructor(env: StepsEnv, action: string) {
+  constructor(env: StepsEnv, action: string, previous: ServicesStatus | null = readStatus(env.statusFile)) {
     this.env = env;
-    const previous = readStatus(env.statusFile);
     const now = new Date(this.now()).toISOString();
     const steps = env.defs.map((d): StepStatus => {
       const old = previous?.steps.find((s) => s.name === d.name);
@@ -87,7 +86,7 @@ export async function monitorAll(env: StepsEnv): Promise<Verdict> {
   const previous = readStatus(env.statusFile);
   const news = health.filter((h) => h.health.state === 'failed' && previous?.steps.find((s) => s.name === h.name)?.state === 'started');
   if (news.length > 0) {
-    const rec = new Recorder(env, 'monitor');
+    const rec = new Recorder(env, 'monitor', previous);
     for (const n of news) rec.set(n.name, 'failed', { reason: (n.health as { reason: string }).reason });
     rec.save();
   }

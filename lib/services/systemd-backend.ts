@@ -2,11 +2,11 @@
 import type { Deadline } from '../exec/deadline.ts';
 import { outcome, type ExecResult } from '../exec/run.ts';
 import { OCF } from '../ocf/codes.ts';
-import { StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
+import { runCheck, StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
+import { sleep } from '../exec/signal.ts';
 import type { ServiceDef } from './spec.ts';
 
 const NO_SYSTEMD = /not been booted with systemd|Failed to connect to bus|System has not been booted/;
-const CHECK_CAP_MS = 10_000;
 
 function unavailable(r: ExecResult): StepFailure | null {
   if (r.spawnError) return new StepFailure(`systemctl cannot run (${r.spawnError})`, OCF.ERR_INSTALLED);
@@ -26,18 +26,12 @@ export function systemdBackend(env: BackendEnv): Backend {
     return r.stdout.trim().split('\n')[0] || 'unknown';
   }
 
-  async function check(def: ServiceDef, deadline: Deadline): Promise<string | null> {
-    if (!def.check) return null;
-    const r = await env.exec(def.check[0]!, def.check.slice(1), { deadline, timeoutMs: CHECK_CAP_MS });
-    return r.failed ? `check ${outcome(r)}` : null;
-  }
-
   return {
     async status(def, deadline): Promise<Health> {
       const state = await activeState(def, deadline);
       if (state === 'inactive') return { state: 'stopped' };
       if (state === 'active' || state === 'reloading' || state === 'activating' || state === 'deactivating') {
-        const problem = state === 'active' ? await check(def, deadline) : null;
+        const problem = state === 'active' ? await runCheck(env, def, deadline) : null;
         return problem ? { state: 'failed', reason: problem, pid: null } : { state: 'running', pid: null };
       }
       return { state: 'failed', reason: `unit ${def.unit} is ${state}`, pid: null };
@@ -50,10 +44,10 @@ export function systemdBackend(env: BackendEnv): Backend {
       if (r.failed) throw new StepFailure(`systemctl start ${def.unit} ${outcome(r)}`);
       for (;;) {
         const state = await activeState(def, deadline);
-        const problem = state === 'active' ? await check(def, deadline) : `unit is ${state}`;
+        const problem = state === 'active' ? await runCheck(env, def, deadline) : `unit is ${state}`;
         if (!problem) return null;
         if (state === 'failed' || deadline.remaining() < 200) throw new StepFailure(`not ready before its start deadline (${problem})`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     },
 
