@@ -5,13 +5,14 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { defineAgent, misconfigured, notInstalled, OCF, OcfError, type OcfContext, type Params } from '../lib/ocf/index.ts';
-import { StepFailure, type BackendEnv } from '../lib/services/backend.ts';
+import { defineAgent, misconfigured, notInstalled, OCF, type OcfContext, type Outcome, type Params } from '../lib/ocf/index.ts';
+import type { BackendEnv } from '../lib/services/backend.ts';
 import { commandBackend } from '../lib/services/command-backend.ts';
 import { findProgram } from '../lib/services/resolve.ts';
 import { parseServices, ServiceSpecError, type ServiceDef } from '../lib/services/spec.ts';
-import { monitorAll, startAll, stopAll, type StepsEnv } from '../lib/services/steps.ts';
+import { monitorAll, startAll, stopAll, type ActionResult, type StepsEnv } from '../lib/services/steps.ts';
 import { systemdBackend } from '../lib/services/systemd-backend.ts';
+import type { Summary } from '../lib/services/verdict.ts';
 
 const parameters = {
   services: {
@@ -86,6 +87,38 @@ function stepsEnv(ctx: OcfContext<P>): StepsEnv {
   };
 }
 
+/** What the services' state means to Pacemaker. */
+function monitorCode(summary: Summary): Outcome {
+  switch (summary.state) {
+    case 'running':
+      return OCF.SUCCESS;
+    case 'stopped':
+      return OCF.NOT_RUNNING;
+    case 'unavailable':
+      return { code: OCF.ERR_INSTALLED, reason: summary.reason };
+    case 'failed':
+      return { code: OCF.ERR_GENERIC, reason: summary.reason };
+  }
+}
+
+function actionCode(result: ActionResult): Outcome {
+  if (result.ok) return OCF.SUCCESS;
+  return { code: result.notInstalled ? OCF.ERR_INSTALLED : OCF.ERR_GENERIC, reason: result.reason };
+}
+
+/** The stop operation shares its time among the services; say so when their stop_timeouts add up to more. */
+function warnStopBudget(ctx: OcfContext<P>, defs: ServiceDef[], stopTimeoutMs: number): void {
+  const total = defs.reduce((sum, d) => sum + (d.stopTimeoutMs ?? ctx.params.stop_timeout), 0);
+  if (total > stopTimeoutMs) {
+    ctx.log.warn(
+      `the services' stop_timeout values add up to ${total / 1000} s, more than the stop operation's ${stopTimeoutMs / 1000} s: ` +
+        'stop will share its time, and services get less than their stop_timeout',
+    );
+  }
+}
+
+const STOP_ADVERTISED_S = 120;
+
 const servicesAgent = defineAgent({
   name: 'services',
   version: '0.1.0',
@@ -95,27 +128,22 @@ be colocated with the Promoted instance of a DRBD (or other promotable) resource
 application's services run on the active node only. monitor checks every service and names the one
 that failed; every step's state is written to a status file the ocfkit CLI reads.`,
   parameters,
+  exclusive: ['start', 'stop'],
   actions: {
-    start: { timeout: 120, run: async (ctx) => startAll(stepsEnv(ctx)) },
-    stop: { timeout: 120, run: async (ctx) => stopAll(stepsEnv(ctx)) },
-    monitor: {
-      timeout: 30,
-      interval: 10,
+    start: { timeout: 120, run: async (ctx) => actionCode(await startAll(stepsEnv(ctx))) },
+    stop: {
+      timeout: STOP_ADVERTISED_S,
       run: async (ctx) => {
-        try {
-          return await monitorAll(stepsEnv(ctx));
-        } catch (error) {
-          if (error instanceof StepFailure && error.code === OCF.ERR_INSTALLED) {
-            if (ctx.isProbe) return OCF.NOT_RUNNING;
-            throw new OcfError(OCF.ERR_INSTALLED, error.message);
-          }
-          throw error;
-        }
+        const env = stepsEnv(ctx);
+        warnStopBudget(ctx, env.defs, ctx.meta.timeoutMs ?? STOP_ADVERTISED_S * 1000);
+        return actionCode(await stopAll(env));
       },
     },
+    monitor: { timeout: 30, interval: 10, run: async (ctx) => monitorCode(await monitorAll(stepsEnv(ctx))) },
   },
   validate: (ctx) => {
     const defs = servicesOf(ctx);
+    if (ctx.action === 'validate-all') warnStopBudget(ctx, defs, STOP_ADVERTISED_S * 1000);
     // validate-all at OCF_CHECK_LEVEL 0 judges the parameters alone; at 10, and before every
     // other action, the programs must exist on this node too
     if (ctx.action === 'validate-all' && ctx.checkLevel < 10) return;

@@ -2,7 +2,7 @@
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { CibConstraints, ResourceSet, Rule } from './cib-model.ts';
 import { parseRule } from './cib-nvsets.ts';
-import { parseBool, parseScore } from './normalize.ts';
+import { parseBoolean, parseScore } from './normalize.ts';
 import { type XmlContext, extraAttrs } from './xml-context.ts';
 
 const LOCATION_KNOWN = new Set(['id', 'rsc', 'rsc-pattern', 'node', 'score', 'role']);
@@ -54,7 +54,7 @@ export function parseConstraints(ctx: XmlContext, el: XmlElement): CibConstraint
           firstAction: a['first-action'] ?? null,
           thenAction: a['then-action'] ?? null,
           orderKind: a.kind ?? null,
-          symmetrical: parseBool(a.symmetrical),
+          symmetrical: parseBoolean(a.symmetrical),
           score: parseScore(a.score),
           sets: sets(ctx, c),
           extra: extraAttrs(c, ORDER_KNOWN),
@@ -89,8 +89,8 @@ function sets(ctx: XmlContext, el: XmlElement): ResourceSet[] {
     out.push({
       id: a.id ?? null,
       idRef: a['id-ref'] ?? null,
-      sequential: parseBool(a.sequential),
-      requireAll: parseBool(a['require-all']),
+      sequential: parseBoolean(a.sequential),
+      requireAll: parseBoolean(a['require-all']),
       ordering: a.ordering ?? null,
       action: a.action ?? null,
       role: ctx.role(s, 'role'),

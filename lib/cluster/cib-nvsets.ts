@@ -2,7 +2,9 @@
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { NvSet, Rule, RuleExpression } from './cib-model.ts';
 import { parseScore } from './normalize.ts';
-import type { XmlContext } from './xml-context.ts';
+import { type XmlContext, setOwn } from './xml-context.ts';
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export const NVSET_KINDS: ReadonlySet<string> = new Set([
   'instance_attributes', 'meta_attributes', 'utilization', 'cluster_property_set',
@@ -24,7 +26,7 @@ export function parseNvSet(ctx: XmlContext, el: XmlElement): NvSet {
         if (child.attrs['id-ref'] === undefined) ctx.warn(child, '<nvpair> without a name');
         continue;
       }
-      if (!(name in set.values)) set.values[name] = child.attrs.value ?? '';
+      if (!has(set.values, name)) setOwn(set.values, name, child.attrs.value ?? '');
     } else if (child.name === 'rule') {
       set.rule = parseRule(ctx, child);
     } else {
@@ -68,7 +70,7 @@ export function mergeSets(sets: NvSet[]): Record<string, string> {
   const ordered = [...sets].sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
   for (const set of ordered) {
     if (set.rule) continue;
-    for (const [k, v] of Object.entries(set.values)) if (!(k in merged)) merged[k] = v;
+    for (const [k, v] of Object.entries(set.values)) if (!has(merged, k)) setOwn(merged, k, v);
   }
   return merged;
 }

@@ -2,8 +2,8 @@
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { CibBundle, CibClone, CibGroup, CibOp, CibPrimitive, CibResource } from './cib-model.ts';
 import { collectSets, parseNvSet } from './cib-nvsets.ts';
-import { agentOf, bool, normalizeRole, parseBool, parseDuration, parseIntOrNull } from './normalize.ts';
-import { type XmlContext, extraAttrs } from './xml-context.ts';
+import { agentOf, bool, normalizeRole, parseBoolean, parseDuration, parseInteger } from './normalize.ts';
+import { type XmlContext, clip, extraAttrs } from './xml-context.ts';
 
 const PRIMITIVE_KNOWN = new Set(['id', 'class', 'provider', 'type', 'description', 'template']);
 const OP_KNOWN = new Set(['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled']);
@@ -41,13 +41,13 @@ function base(ctx: XmlContext, el: XmlElement, known: ReadonlySet<string>) {
   const { sets, merged } = collectSets(ctx, el, 'meta_attributes');
   const targetRoleRaw = merged['target-role'];
   const targetRole = targetRoleRaw === undefined ? null : normalizeRole(targetRoleRaw);
-  if (targetRoleRaw !== undefined && targetRole === null) ctx.warn(el, `unknown target-role "${targetRoleRaw}"`);
+  if (targetRoleRaw !== undefined && targetRole === null) ctx.warn(el, `unknown target-role "${clip(targetRoleRaw)}"`);
   return {
     id: ctx.need(el, 'id'),
     description: el.attrs.description ?? null,
     meta: merged,
     targetRole: targetRoleRaw === undefined ? null : (targetRole ?? 'Unknown'),
-    managed: parseBool(merged['is-managed']),
+    managed: parseBoolean(merged['is-managed']),
     metaSets: sets,
     extra: extraAttrs(el, known),
   };
@@ -93,7 +93,7 @@ function parseOp(ctx: XmlContext, el: XmlElement): CibOp {
     timeoutMs: parseDuration(a.timeout),
     role: ctx.role(el, 'role'),
     onFail: a['on-fail'] ?? null,
-    enabled: parseBool(a.enabled),
+    enabled: parseBoolean(a.enabled),
     extra: extraAttrs(el, OP_KNOWN),
     meta,
   };
@@ -138,7 +138,7 @@ function bundle(ctx: XmlContext, el: XmlElement): CibBundle {
       out.containerType = c.name;
       out.container = { ...c.attrs };
       out.image = c.attrs.image ?? null;
-      out.replicas = parseIntOrNull(c.attrs.replicas);
+      out.replicas = parseInteger(c.attrs.replicas);
     } else if (c.name === 'network') {
       out.network = { ...c.attrs };
       for (const pm of c.children) if (pm.name === 'port-mapping') out.portMappings.push({ ...pm.attrs });

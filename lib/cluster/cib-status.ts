@@ -2,7 +2,7 @@
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { LrmOp, LrmResource, NodeState } from './cib-model.ts';
 import { parseNvSet } from './cib-nvsets.ts';
-import { agentOf, parseBool, parseDuration, parseIntOrNull } from './normalize.ts';
+import { agentOf, parseBoolean, parseDuration, parseInteger } from './normalize.ts';
 import { type XmlContext, extraAttrs } from './xml-context.ts';
 
 const NODE_STATE_KNOWN = new Set(['id', 'uname', 'in_ccm', 'crmd', 'join', 'expected', 'remote_node']);
@@ -14,7 +14,7 @@ const OP_KNOWN = new Set([
 /** `true`, or a join timestamp (Pacemaker 2.1.7+), count as true. */
 function trueOrTimestamp(value: string | undefined): boolean {
   if (value === undefined) return false;
-  return parseBool(value) ?? /^[1-9]\d*$/.test(value);
+  return parseBoolean(value) ?? /^[1-9]\d*$/.test(value);
 }
 
 export function parseStatus(ctx: XmlContext, el: XmlElement): NodeState[] {
@@ -32,7 +32,7 @@ export function parseStatus(ctx: XmlContext, el: XmlElement): NodeState[] {
       crmdOnline: a.crmd === 'online' || /^[1-9]\d*$/.test(a.crmd ?? ''),
       join: a.join ?? null,
       expected: a.expected ?? null,
-      remoteNode: parseBool(a.remote_node) ?? false,
+      remoteNode: parseBoolean(a.remote_node) ?? false,
       transientAttributes: {},
       resources: [],
       extra: extraAttrs(ns, NODE_STATE_KNOWN),
@@ -66,11 +66,11 @@ function lrmResource(ctx: XmlContext, el: XmlElement): LrmResource {
       id: ctx.need(op, 'id'),
       operationKey: o.operation_key ?? null,
       operation: ctx.need(op, 'operation'),
-      callId: parseIntOrNull(o['call-id']),
-      rcCode: parseIntOrNull(o['rc-code']),
-      opStatus: parseIntOrNull(o['op-status']),
+      callId: parseInteger(o['call-id']),
+      rcCode: parseInteger(o['rc-code']),
+      opStatus: parseInteger(o['op-status']),
       intervalMs: parseDuration(o.interval, 'ms') ?? 0,
-      lastRcChange: parseIntOrNull(o['last-rc-change']),
+      lastRcChange: parseInteger(o['last-rc-change']),
       execTimeMs: parseDuration(o['exec-time'], 'ms'),
       queueTimeMs: parseDuration(o['queue-time'], 'ms'),
       exitReason: o['exit-reason'] ? o['exit-reason'] : null,

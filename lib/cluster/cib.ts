@@ -9,27 +9,28 @@ import { collectSets, parseNvSet } from './cib-nvsets.ts';
 import { parseConstraints } from './cib-constraints.ts';
 import { parseResourceList } from './cib-resources.ts';
 import { parseStatus } from './cib-status.ts';
-import { bool, parseBool, parseIntOrNull } from './normalize.ts';
-import { XmlContext, parseTree } from './xml-context.ts';
+import { bool, parseBoolean, parseInteger } from './normalize.ts';
+import { XmlContext, clip, parseTree, setOwn } from './xml-context.ts';
+import type { ParserInput } from './input.ts';
 
 /** Configuration sections `cibadmin --query --scope <section>` prints as the root. */
 const SCOPES: ReadonlySet<string> = new Set(['crm_config', 'nodes', 'resources', 'constraints', 'rsc_defaults', 'op_defaults', 'alerts', 'tags']);
 
-export function parseCibXml(text: string): Cib {
+export function parseCibXml(input: ParserInput): Cib {
   const ctx = new XmlContext('cib-xml');
-  const root = parseTree(ctx.source, text);
+  const root = parseTree(ctx.source, input);
   if (root.name !== 'cib' && root.name !== 'configuration' && root.name !== 'status' && !SCOPES.has(root.name)) {
-    throw ctx.error(root, `root element <${root.name}> is not <cib>`);
+    throw ctx.error(root, `root element <${clip(root.name)}> is not <cib>`);
   }
   const a = root.name === 'cib' ? root.attrs : {};
   const cib: Cib = {
     source: 'cib-xml',
-    epoch: parseIntOrNull(a.epoch),
-    numUpdates: parseIntOrNull(a.num_updates),
-    adminEpoch: parseIntOrNull(a.admin_epoch),
+    epoch: parseInteger(a.epoch),
+    numUpdates: parseInteger(a.num_updates),
+    adminEpoch: parseInteger(a.admin_epoch),
     validateWith: a['validate-with'] ?? null,
     crmFeatureSet: a.crm_feature_set ?? null,
-    haveQuorum: parseBool(a['have-quorum']),
+    haveQuorum: parseBoolean(a['have-quorum']),
     dcUuid: a['dc-uuid'] ?? null,
     lastWritten: a['cib-last-written'] ?? null,
     attrs: { ...a },
@@ -47,7 +48,7 @@ export function parseCibXml(text: string): Cib {
       tags: {},
     },
     status: [],
-    warnings: ctx.warnings,
+    warnings: [],
   };
   const sections = root.name === 'cib' ? root.children : [root];
   for (const section of sections) {
@@ -56,6 +57,7 @@ export function parseCibXml(text: string): Cib {
     else if (section.name === 'status') cib.status = parseStatus(ctx, section);
     else ctx.unknownElement(section, '<cib>');
   }
+  cib.warnings = ctx.finish();
   return cib;
 }
 
@@ -91,7 +93,7 @@ function configuration(ctx: XmlContext, el: XmlElement, cib: Cib): void {
         break;
       case 'tags':
         for (const t of c.children) {
-          if (t.name === 'tag') conf.tags[ctx.need(t, 'id')] = t.children.map((r) => r.attrs.id ?? '').filter(Boolean);
+          if (t.name === 'tag') setOwn(conf.tags, ctx.need(t, 'id'), t.children.map((r) => r.attrs.id ?? '').filter(Boolean));
         }
         break;
       case 'fencing-topology':

@@ -3,8 +3,8 @@
  */
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { Ban, FailedAction, NodeStatus, NodeType, OperationRecord, ResourceHistory, Ticket } from './model.ts';
-import { bool, parseBool, parseDuration, parseIntOrNull, parseScore, promotionScoreResource, resourceOfOpKey } from './normalize.ts';
-import { type XmlContext, extraAttrs } from './xml-context.ts';
+import { bool, parseBoolean, parseDuration, parseInteger, parseScore, promotionScoreResource, resourceOfOpKey } from './normalize.ts';
+import { type XmlContext, clip, extraAttrs, ownOrNew, setOwn } from './xml-context.ts';
 
 const NODE_KNOWN = new Set([
   'name', 'id', 'online', 'standby', 'standby_onfail', 'maintenance', 'pending', 'unclean', 'shutdown', 'expected_up',
@@ -33,7 +33,7 @@ export function parseNodes(ctx: XmlContext, nodes: XmlElement): { nodes: NodeSta
     if (a.type !== undefined) {
       if (NODE_TYPES.has(a.type)) type = a.type as NodeType;
       else {
-        ctx.warn(el, `unknown node type "${a.type}"`);
+        ctx.warn(el, `unknown node type "${clip(a.type)}"`);
         type = 'unknown';
       }
     }
@@ -51,9 +51,9 @@ export function parseNodes(ctx: XmlContext, nodes: XmlElement): { nodes: NodeSta
       pending: bool(a.pending),
       unclean: bool(a.unclean),
       shutdown: bool(a.shutdown),
-      expectedUp: parseBool(a.expected_up),
+      expectedUp: parseBoolean(a.expected_up),
       isDc: bool(a.is_dc),
-      resourcesRunning: parseIntOrNull(a.resources_running),
+      resourcesRunning: parseInteger(a.resources_running),
       health: a.health ?? null,
       featureSet: a.feature_set ?? null,
       idAsResource: a.id_as_resource ?? null,
@@ -75,7 +75,7 @@ export function parseNodeAttributes(ctx: XmlContext, el: XmlElement, into: NodeA
       continue;
     }
     const name = ctx.need(node, 'name');
-    const attrs = (into.nodeAttributes[name] ??= {});
+    const attrs = ownOrNew(into.nodeAttributes, name, () => ({}));
     for (const attr of node.children) {
       if (attr.name !== 'attribute') {
         ctx.unknownElement(attr, '<node_attributes>/<node>');
@@ -83,12 +83,12 @@ export function parseNodeAttributes(ctx: XmlContext, el: XmlElement, into: NodeA
       }
       const key = ctx.need(attr, 'name');
       const value = attr.attrs.value ?? '';
-      attrs[key] = value;
+      setOwn(attrs, key, value);
       const rsc = promotionScoreResource(key);
       if (rsc !== null) {
         const score = parseScore(value);
-        if (score === null) ctx.warn(attr, `promotion score ${key}="${value}" is not a number`);
-        else (into.promotionScores[name] ??= {})[rsc] = score;
+        if (score === null) ctx.warn(attr, `promotion score ${clip(key)}="${clip(value)}" is not a number`);
+        else setOwn(ownOrNew(into.promotionScores, name, () => ({})), rsc, score);
       }
     }
   }
@@ -120,9 +120,9 @@ export function parseNodeHistory(ctx: XmlContext, el: XmlElement): ResourceHisto
         operations.push({
           node: nodeName,
           resource,
-          call: parseIntOrNull(a.call),
+          call: parseInteger(a.call),
           task: ctx.need(op, 'task'),
-          rc: parseIntOrNull(a.rc),
+          rc: parseInteger(a.rc),
           rcText: a.rc_text ?? null,
           intervalMs: parseDuration(a.interval, 'ms') ?? 0,
           lastRcChange: a['last-rc-change'] ?? null,
@@ -167,10 +167,10 @@ export function parseFailures(ctx: XmlContext, el: XmlElement): FailedAction[] {
       node: ctx.need(f, 'node'),
       task,
       intervalMs: parseDuration(a.interval, 'ms'),
-      exitCode: parseIntOrNull(a.exitcode),
+      exitCode: parseInteger(a.exitcode),
       exitStatus: a.exitstatus ?? null,
       exitReason: a.exitreason === undefined || a.exitreason === '' || a.exitreason === 'none' ? null : a.exitreason,
-      call: parseIntOrNull(a.call),
+      call: parseInteger(a.call),
       status: a.status ?? null,
       lastRcChange: a['last-rc-change'] ?? null,
       queuedMs: parseDuration(a.queued, 'ms'),
@@ -209,7 +209,7 @@ export function parseTickets(ctx: XmlContext, el: XmlElement): Ticket[] {
     out.push({
       id: ctx.need(t, 'id'),
       status: t.attrs.status ?? null,
-      standby: parseBool(t.attrs.standby),
+      standby: parseBoolean(t.attrs.standby),
       lastGranted: t.attrs['last-granted'] ?? null,
     });
   }

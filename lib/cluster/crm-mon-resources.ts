@@ -4,7 +4,7 @@
  */
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { ResourceCollection, ResourceInstance } from './model.ts';
-import { bool, normalizeAgent, parseBool, parseIntOrNull } from './normalize.ts';
+import { bool, normalizeAgent, parseBoolean, parseInteger } from './normalize.ts';
 import { type XmlContext, extraAttrs } from './xml-context.ts';
 
 const RESOURCE_KNOWN = new Set([
@@ -31,10 +31,19 @@ export interface ResourcesResult {
   instances: ResourceInstance[];
 }
 
+/** The result being built, and the ids of the group collections already in it. */
+interface Walk extends ResourcesResult {
+  groupIds: Set<string>;
+}
+
+/**
+ * The walk recurses once per nesting level; parseXml refuses documents deeper than MAX_DEPTH,
+ * which bounds it.
+ */
 export function parseResources(ctx: XmlContext, resources: XmlElement): ResourcesResult {
-  const out: ResourcesResult = { collections: [], instances: [] };
+  const out: Walk = { collections: [], instances: [], groupIds: new Set() };
   for (const child of resources.children) walk(ctx, child, TOP, null, out);
-  return out;
+  return { collections: out.collections, instances: out.instances };
 }
 
 function collection(ctx: XmlContext, el: XmlElement, kind: ResourceCollection['kind'], parentId: string | null): ResourceCollection {
@@ -43,11 +52,11 @@ function collection(ctx: XmlContext, el: XmlElement, kind: ResourceCollection['k
     kind,
     id: ctx.need(el, 'id'),
     promotable: bool(a.multi_state),
-    unique: parseBool(a.unique),
-    managed: parseBool(a.managed),
-    disabled: parseBool(a.disabled),
-    failed: parseBool(a.failed),
-    failureIgnored: parseBool(a.failure_ignored),
+    unique: parseBoolean(a.unique),
+    managed: parseBoolean(a.managed),
+    disabled: parseBoolean(a.disabled),
+    failed: parseBoolean(a.failed),
+    failureIgnored: parseBoolean(a.failure_ignored),
     targetRole: ctx.role(el, 'target_role'),
     containerType: a.type ?? null,
     image: a.image ?? null,
@@ -56,7 +65,7 @@ function collection(ctx: XmlContext, el: XmlElement, kind: ResourceCollection['k
   };
 }
 
-function walk(ctx: XmlContext, el: XmlElement, m: Membership, parentId: string | null, out: ResourcesResult): void {
+function walk(ctx: XmlContext, el: XmlElement, m: Membership, parentId: string | null, out: Walk): void {
   switch (el.name) {
     case 'resource':
       out.instances.push(instance(ctx, el, m));
@@ -65,8 +74,9 @@ function walk(ctx: XmlContext, el: XmlElement, m: Membership, parentId: string |
       const c = collection(ctx, el, 'group', parentId);
       // A cloned group's instances are named `<group>:<n>`; the group id is the configured one.
       const groupId = m.cloneId ? c.id.replace(/:\d+$/, '') : c.id;
-      if (!(m.cloneId && out.collections.some((x) => x.kind === 'group' && x.id === groupId))) {
+      if (!(m.cloneId && out.groupIds.has(groupId))) {
         out.collections.push({ ...c, id: groupId });
+        out.groupIds.add(groupId);
       }
       for (const child of el.children) walk(ctx, child, { ...m, groupId }, groupId, out);
       return;
@@ -85,7 +95,7 @@ function walk(ctx: XmlContext, el: XmlElement, m: Membership, parentId: string |
           ctx.unknownElement(replica, '<bundle>');
           continue;
         }
-        const n = parseIntOrNull(replica.attrs.id);
+        const n = parseInteger(replica.attrs.id);
         for (const child of replica.children) walk(ctx, child, { ...m, bundleId: c.id, replica: n }, c.id, out);
       }
       return;

@@ -5,16 +5,17 @@
  */
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { ClusterStatus } from './model.ts';
-import { bool, parseBool, parseIntOrNull } from './normalize.ts';
-import { XmlContext, parseTree } from './xml-context.ts';
+import { bool, parseBoolean, parseInteger } from './normalize.ts';
+import { XmlContext, clip, parseTree, setOwn } from './xml-context.ts';
+import type { ParserInput } from './input.ts';
 import { nestedInstances, parseResources } from './crm-mon-resources.ts';
 import { parseBans, parseFailures, parseNodeAttributes, parseNodeHistory, parseNodes, parseTickets } from './crm-mon-nodes.ts';
 
-export function parseCrmMonXml(text: string): ClusterStatus {
+export function parseCrmMonXml(input: ParserInput): ClusterStatus {
   const ctx = new XmlContext('crm_mon-xml');
-  const root = parseTree(ctx.source, text);
+  const root = parseTree(ctx.source, input);
   if (root.name !== 'pacemaker-result' && root.name !== 'crm_mon') {
-    throw ctx.error(root, `root element <${root.name}> is neither <pacemaker-result> nor <crm_mon>`);
+    throw ctx.error(root, `root element <${clip(root.name)}> is neither <pacemaker-result> nor <crm_mon>`);
   }
   const status: ClusterStatus = {
     source: 'crm_mon-xml',
@@ -48,7 +49,7 @@ export function parseCrmMonXml(text: string): ClusterStatus {
     bans: [],
     tickets: [],
     result: null,
-    warnings: ctx.warnings,
+    warnings: [],
   };
   let nested: XmlElement[] = [];
   let sawResources = false;
@@ -89,7 +90,7 @@ export function parseCrmMonXml(text: string): ClusterStatus {
         status.tickets = parseTickets(ctx, el);
         break;
       case 'status':
-        status.result = { code: parseIntOrNull(el.attrs.code), message: el.attrs.message ?? null };
+        status.result = { code: parseInteger(el.attrs.code), message: el.attrs.message ?? null };
         break;
       case 'fence_history':
       case 'fence_event':
@@ -102,6 +103,7 @@ export function parseCrmMonXml(text: string): ClusterStatus {
   if (status.dc !== null && status.nodes.length > 0 && !status.nodes.some((n) => n.isDc)) {
     for (const n of status.nodes) if (n.name === status.dc) n.isDc = true;
   }
+  status.warnings = ctx.finish();
   return status;
 }
 
@@ -132,20 +134,20 @@ function summary(ctx: XmlContext, el: XmlElement, status: ClusterStatus): void {
         };
         break;
       case 'nodes_configured':
-        status.nodesConfigured = parseIntOrNull(a.number);
+        status.nodesConfigured = parseInteger(a.number);
         break;
       case 'resources_configured':
-        status.resourcesConfigured = parseIntOrNull(a.number);
-        status.resourcesDisabled = parseIntOrNull(a.disabled);
-        status.resourcesBlocked = parseIntOrNull(a.blocked);
+        status.resourcesConfigured = parseInteger(a.number);
+        status.resourcesDisabled = parseInteger(a.disabled);
+        status.resourcesBlocked = parseInteger(a.blocked);
         break;
       case 'cluster_options':
-        Object.assign(status.clusterOptions, a);
+        for (const k in a) setOwn(status.clusterOptions, k, a[k]!);
         status.maintenanceMode = bool(a['maintenance-mode']);
-        status.stonithEnabled = parseBool(a['stonith-enabled']);
-        status.symmetricCluster = parseBool(a['symmetric-cluster']);
+        status.stonithEnabled = parseBoolean(a['stonith-enabled']);
+        status.symmetricCluster = parseBoolean(a['symmetric-cluster']);
         status.noQuorumPolicy = a['no-quorum-policy'] ?? null;
-        status.stopAllResources = parseBool(a['stop-all-resources']);
+        status.stopAllResources = parseBoolean(a['stop-all-resources']);
         break;
       default:
         ctx.unknownElement(s, '<summary>');

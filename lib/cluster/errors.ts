@@ -1,10 +1,18 @@
 /**
  * Typed parse errors and warnings of the cluster parsers. Every one names the source kind and
- * where: an element path for XML, a line number for text.
+ * where: an element path for XML (and the line of the element), a line number for text.
+ * Messages are bounded: values echoed in them are clipped (`clip`), a whole message is at most
+ * MAX_MESSAGE characters, and a parse keeps at most MAX_WARNINGS warnings plus one line counting
+ * the rest.
  */
-import type { XmlParseError } from '../xml/parse-xml.ts';
+import { clip, type XmlParseError } from '../xml/parse-xml.ts';
+
+export { clip };
 
 export type SourceKind = 'crm_mon-xml' | 'cib-xml' | 'pcs-status';
+
+export const MAX_MESSAGE = 600;
+export const MAX_WARNINGS = 1000;
 
 export class ClusterParseError extends Error {
   readonly source: SourceKind;
@@ -17,13 +25,14 @@ export class ClusterParseError extends Error {
   constructor(source: SourceKind, reason: string, where: { path?: string | null; line?: number | null } = {}) {
     const path = where.path ?? null;
     const line = where.line ?? null;
+    const why = clip(reason, MAX_MESSAGE);
     const at = [path ? `at ${path}` : '', line !== null ? `line ${line}` : ''].filter(Boolean).join(', ');
-    super(`${source}: ${reason}${at ? ` (${at})` : ''}`);
+    super(`${source}: ${why}${at ? ` (${at})` : ''}`);
     this.name = 'ClusterParseError';
     this.source = source;
     this.path = path;
     this.line = line;
-    this.reason = reason;
+    this.reason = why;
   }
 
   static fromXml(source: SourceKind, error: XmlParseError): ClusterParseError {
@@ -37,4 +46,42 @@ export interface ParseWarning {
   path?: string;
   line?: number;
   message: string;
+}
+
+/**
+ * The warnings of one parse, capped: the first MAX_WARNINGS are kept, the rest counted and
+ * reported by one last warning (`finish`). Messages are clipped to MAX_MESSAGE characters.
+ */
+export class WarningList {
+  readonly source: SourceKind;
+  readonly list: ParseWarning[] = [];
+  private dropped = 0;
+
+  constructor(source: SourceKind) {
+    this.source = source;
+  }
+
+  /**
+   * Claims a place for one warning: false (and the warning counted as dropped) once the cap is
+   * reached, so a caller can skip building a message nobody will see.
+   */
+  room(): boolean {
+    if (this.list.length < MAX_WARNINGS) return true;
+    this.dropped++;
+    return false;
+  }
+
+  push(warning: ParseWarning): void {
+    if (!this.room()) return;
+    this.list.push(warning.message.length > MAX_MESSAGE ? { ...warning, message: clip(warning.message, MAX_MESSAGE) } : warning);
+  }
+
+  /** The kept warnings, plus one counting the dropped ones. Call once, at the end of the parse. */
+  finish(): ParseWarning[] {
+    if (this.dropped > 0) {
+      this.list.push({ source: this.source, message: `${this.dropped} more warnings not shown (at most ${MAX_WARNINGS} are kept)` });
+      this.dropped = 0;
+    }
+    return this.list;
+  }
 }

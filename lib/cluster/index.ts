@@ -5,7 +5,7 @@ export { parsePcsStatus } from './pcs-status.ts';
 export { ClusterParseError } from './errors.ts';
 export type { ParseWarning, SourceKind } from './errors.ts';
 export {
-  normalizeRole, normalizeAgent, parseBool, parseDuration, parseScore, INFINITY_SCORE, splitOpKey,
+  normalizeRole, normalizeAgent, parseBoolean, parseDuration, parseScore, INFINITY_SCORE, splitOpKey,
 } from './normalize.ts';
 export type { Role } from './normalize.ts';
 export type * from './model.ts';

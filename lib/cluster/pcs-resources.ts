@@ -3,7 +3,7 @@
  * clones (`Clone Set … (promotable)`, pcs 0.9 `Master/Slave Set`), bundles with replicas, and
  * the collapsed `Started: [ a b ]` summaries. Indentation gives nesting.
  */
-import type { ParseWarning } from './errors.ts';
+import { clip, type WarningList } from './errors.ts';
 import type { ResourceCollection, ResourceInstance } from './model.ts';
 import { normalizeAgent, normalizeRole, type Role } from './normalize.ts';
 
@@ -15,6 +15,8 @@ export interface TextLine {
   text: string;
 }
 
+type Member = Pick<ResourceInstance, 'cloneId' | 'groupId' | 'bundleId' | 'replica'>;
+
 interface Frame {
   indent: number;
   kind: 'group' | 'clone' | 'bundle' | 'replica';
@@ -22,6 +24,25 @@ interface Frame {
   childId: string | null;
   promotable: boolean;
   managed: boolean;
+  /** The nearest clone and bundle frames at or above this one, and the membership they give. */
+  clone: Frame | null;
+  bundle: Frame | null;
+  member: Member;
+}
+
+const NO_MEMBER: Member = { cloneId: null, groupId: null, bundleId: null, replica: null };
+
+/** A frame on top of `parent`: what it inherits is computed once, not per line below it. */
+function frame(parent: Frame | undefined, f: Pick<Frame, 'indent' | 'kind' | 'id' | 'childId' | 'promotable' | 'managed'>): Frame {
+  const member = { ...(parent?.member ?? NO_MEMBER) };
+  if (f.kind === 'clone') member.cloneId = f.id;
+  else if (f.kind === 'group') member.groupId = f.id;
+  else if (f.kind === 'bundle') member.bundleId = f.id;
+  else member.replica = Number(f.id);
+  const self = { ...f, clone: parent?.clone ?? null, bundle: parent?.bundle ?? null, member } as Frame;
+  if (f.kind === 'clone') self.clone = self;
+  if (f.kind === 'bundle') self.bundle = self;
+  return self;
 }
 
 const PENDING: Record<string, Role> = Object.assign(Object.create(null), {
@@ -37,7 +58,7 @@ const GROUP = /^Resource Group: (\S+?)(?: \(([^)]*)\))?:?$/;
 const CLONE = /^(Clone Set|Master\/Slave Set): (\S+) \[(\S+)\](?: \(([^)]*)\))?:?$/;
 const BUNDLE = /^(?:Container bundle set|Docker container set|Container bundle): (\S+) \[(\S+)\](?: \(([^)]*)\))?:?$/;
 const REPLICA = /^Replica\[(\d+)\]:?$/;
-const SUMMARY = /^([A-Za-z]+)(?: \(([^)]*)\))?: \[\s*(.*?)\s*\]$/;
+const SUMMARY = /^([A-Za-z]+)(?: \(([^)]*)\))?: \[(.*)\]$/;
 const PRIMITIVE = /^(\S+)\s+\(([^)]*)\):\s*(.*)$/;
 /** A bundle replica on one line: `web-bundle-0 (192.0.2.131)\t(ocf:heartbeat:apache):\t Started node1`. */
 const REPLICA_LINE = /^(\S+) \(([^)]*)\)\s+\(([^)]*)\):\s*(.*)$/;
@@ -71,10 +92,11 @@ function newCollection(kind: ResourceCollection['kind'], id: string, flags: stri
   };
 }
 
-export function parseResourceLines(lines: TextLine[], warnings: ParseWarning[]): ResourceText {
+export function parseResourceLines(lines: TextLine[], warnings: WarningList): ResourceText {
   const out: ResourceText = { collections: [], instances: [], collapsed: false };
   const stack: Frame[] = [];
-  const find = (kind: Frame['kind']) => [...stack].reverse().find((f) => f.kind === kind);
+  const find = (kind: 'clone' | 'bundle') => stack[stack.length - 1]?.[kind] ?? undefined;
+  const push = (f: Pick<Frame, 'indent' | 'kind' | 'id' | 'childId' | 'promotable' | 'managed'>) => stack.push(frame(stack[stack.length - 1], f));
   for (const l of lines) {
     while (stack.length && stack[stack.length - 1]!.indent >= l.indent) stack.pop();
     const t = l.text;
@@ -85,26 +107,26 @@ export function parseResourceLines(lines: TextLine[], warnings: ParseWarning[]):
       const flags = flagsOf(m[2]);
       const c = newCollection('group', m[1]!, flags, parentId);
       out.collections.push(c);
-      stack.push({ indent: l.indent, kind: 'group', id: c.id, childId: null, promotable: false, managed: c.managed !== false });
+      push({ indent: l.indent, kind: 'group', id: c.id, childId: null, promotable: false, managed: c.managed !== false });
     } else if ((m = CLONE.exec(t))) {
       const flags = flagsOf(m[4]);
       if (m[1] === 'Master/Slave Set') flags.push('promotable');
       const c = newCollection('clone', m[2]!, flags, parentId);
       out.collections.push(c);
-      stack.push({ indent: l.indent, kind: 'clone', id: c.id, childId: m[3]!, promotable: c.promotable, managed: c.managed !== false });
+      push({ indent: l.indent, kind: 'clone', id: c.id, childId: m[3]!, promotable: c.promotable, managed: c.managed !== false });
     } else if ((m = BUNDLE.exec(t))) {
       const flags = flagsOf(m[3]);
       const c = newCollection('bundle', m[1]!, flags, parentId);
       c.image = m[2]!;
       out.collections.push(c);
-      stack.push({ indent: l.indent, kind: 'bundle', id: c.id, childId: null, promotable: false, managed: c.managed !== false });
+      push({ indent: l.indent, kind: 'bundle', id: c.id, childId: null, promotable: false, managed: c.managed !== false });
     } else if ((m = REPLICA.exec(t)) && find('bundle')) {
-      stack.push({ indent: l.indent, kind: 'replica', id: m[1]!, childId: null, promotable: false, managed: true });
+      push({ indent: l.indent, kind: 'replica', id: m[1]!, childId: null, promotable: false, managed: true });
     } else if ((m = SUMMARY.exec(t)) && find('clone')) {
       const clone = find('clone')!;
       const role = SUMMARY_ROLES[m[1]!];
       if (!role) {
-        warnings.push({ source: 'pcs-status', line: l.line, message: `unknown role "${m[1]}" in a clone summary` });
+        warnings.push({ source: 'pcs-status', line: l.line, message: `unknown role "${clip(m[1]!)}" in a clone summary` });
         continue;
       }
       out.collapsed = true;
@@ -144,24 +166,15 @@ export function parseResourceLines(lines: TextLine[], warnings: ParseWarning[]):
   return out;
 }
 
-function membership(stack: Frame[]): Pick<ResourceInstance, 'cloneId' | 'groupId' | 'bundleId' | 'replica'> {
-  let cloneId: string | null = null;
-  let groupId: string | null = null;
-  let bundleId: string | null = null;
-  let replica: number | null = null;
-  for (const f of stack) {
-    if (f.kind === 'clone') cloneId = f.id;
-    else if (f.kind === 'group') groupId = f.id;
-    else if (f.kind === 'bundle') bundleId = f.id;
-    else if (f.kind === 'replica') replica = Number(f.id);
-  }
-  return { cloneId, groupId, bundleId, replica };
+function membership(stack: Frame[]): Member {
+  return { ...(stack[stack.length - 1]?.member ?? NO_MEMBER) };
 }
 
-function primitive(id: string, agent: string, state: string, stack: Frame[], l: TextLine, warnings: ParseWarning[]): ResourceInstance {
+function primitive(id: string, agent: string, state: string, stack: Frame[], l: TextLine, warnings: WarningList): ResourceInstance {
   const flags: string[] = [];
-  let rest = state.replace(/\s*\(([^()]*)\)/g, (_all, f: string) => {
-    flags.push(...flagsOf(f));
+  // A match starts only where white space starts: `\s*\(` alone rescans a long run per character.
+  let rest = state.replace(/(?<!\s)\s*\(([^()]*)\)/g, (_all, f: string) => {
+    for (const flag of flagsOf(f)) flags.push(flag);
     return '';
   }).trim();
   let orphaned = false;
@@ -182,17 +195,20 @@ function primitive(id: string, agent: string, state: string, stack: Frame[], l: 
     pending = word;
     role = PENDING[word]!;
   } else if (role === null) {
-    const clone = [...stack].reverse().find((f) => f.kind === 'clone');
+    const clone = stack[stack.length - 1]?.clone;
     if (failed && word !== '') {
       // `FAILED node1`: the text drops the role of a failed instance that is not promoted.
       role = clone?.promotable ? 'Unpromoted' : 'Started';
       nodeText = rest;
     } else {
-      if (word !== '') warnings.push({ source: 'pcs-status', line: l.line, message: `unknown role "${word}" of ${id}` });
+      if (word !== '') warnings.push({ source: 'pcs-status', line: l.line, message: `unknown role "${clip(word)}" of ${clip(id)}` });
       role = 'Unknown';
     }
   }
-  const nodes = nodeText.replace(/^\[\s*|\s*\]$/g, '').split(/\s+/).filter(Boolean);
+  let list = nodeText;
+  if (list.startsWith('[')) list = list.slice(1);
+  if (list.endsWith(']')) list = list.slice(0, -1);
+  const nodes = list.split(/\s+/).filter(Boolean);
   let targetRole: Role | null = null;
   const extraFlags: string[] = [];
   for (const f of flags) {

@@ -1,11 +1,12 @@
 /** The non-resource sections of `pcs status` text: summary, nodes, attributes, failures, … */
-import type { ParseWarning } from './errors.ts';
+import type { WarningList } from './errors.ts';
+import { ownOrNew, setOwn } from './xml-context.ts';
 import type { FailedAction, NodeStatus, NodeType, Ticket } from './model.ts';
 import type { MigrationEntry, PcsStatus } from './pcs-model.ts';
 import type { TextLine } from './pcs-resources.ts';
-import { parseDuration, parseIntOrNull, parseScore, promotionScoreResource, splitOpKey } from './normalize.ts';
+import { parseDuration, parseInteger, parseScore, promotionScoreResource, splitOpKey } from './normalize.ts';
 
-function warn(warnings: ParseWarning[], l: TextLine, message: string): void {
+function warn(warnings: WarningList, l: TextLine, message: string): void {
   warnings.push({ source: 'pcs-status', line: l.line, message });
 }
 
@@ -59,19 +60,21 @@ function applyState(node: NodeStatus, state: string): void {
   node.extra = { state };
 }
 
-/** A node-list line. True when recognised. */
-export function nodeLine(l: TextLine, s: PcsStatus): boolean {
+/** A node-list line. True when recognised. `byName` indexes `s.nodes`. */
+export function nodeLine(l: TextLine, s: PcsStatus, byName: Map<string, NodeStatus>): boolean {
   const t = l.text;
   let m: RegExpExecArray | null;
   const get = (name: string, type: NodeType): NodeStatus => {
-    let node = s.nodes.find((n) => n.name === name);
+    let node = byName.get(name);
     if (!node) {
       node = blankNode(name, type);
       s.nodes.push(node);
+      byName.set(name, node);
     }
     return node;
   };
-  if ((m = /^(Online|OFFLINE|RemoteOnline|RemoteOFFLINE|GuestOnline|GuestOFFLINE): \[\s*(.*?)\s*\]$/.exec(t))) {
+  // `(.*)\]$` then a split, not `\[\s*(.*?)\s*\]$`: that backtracks quadratically on long lists.
+  if ((m = /^(Online|OFFLINE|RemoteOnline|RemoteOFFLINE|GuestOnline|GuestOFFLINE): \[(.*)\]$/.exec(t))) {
     const kind = m[1]!;
     const type: NodeType = kind.startsWith('Remote') ? 'remote' : kind.startsWith('Guest') ? 'guest' : 'member';
     for (const entry of m[2]!.split(/\s+/).filter(Boolean)) {
@@ -95,30 +98,31 @@ export function nodeLine(l: TextLine, s: PcsStatus): boolean {
 }
 
 /** `Node Attributes:` lines; `node` is the current node header. */
-export function attributeLines(lines: TextLine[], s: PcsStatus, warnings: ParseWarning[]): void {
+export function attributeLines(lines: TextLine[], s: PcsStatus, warnings: WarningList): void {
   let node: string | null = null;
   for (const l of lines) {
     let m: RegExpExecArray | null;
     if ((m = /^Node:? ([^\s:]+)(?: \([^)]*\))?:$/.exec(l.text))) node = m[1]!;
-    else if (node && (m = /^(\S+)\s*:\s*(.*?)\s*$/.exec(l.text))) {
-      const value = m[2]!;
-      (s.nodeAttributes[node] ??= {})[m[1]!] = value;
+    else if (node && (m = /^(\S+)\s*:(.*)$/.exec(l.text))) {
+      const value = m[2]!.trim();
+      setOwn(ownOrNew(s.nodeAttributes, node, () => ({})), m[1]!, value);
       const rsc = promotionScoreResource(m[1]!);
       const score = parseScore(value.split(/\s/)[0]);
-      if (rsc !== null && score !== null) (s.promotionScores[node] ??= {})[rsc] = score;
+      if (rsc !== null && score !== null) setOwn(ownOrNew(s.promotionScores, node, () => ({})), rsc, score);
     } else warn(warnings, l, `unrecognised node attribute line "${l.text.slice(0, 80)}"`);
   }
 }
 
-const KV = /([\w-]+)=('[^']*'|[^,\s]*)/g;
+/** `key=value` pairs; a key starts only where a word starts (else a long word is rescanned per character). */
+const KV = /(?<![\w-])([\w-]+)=('[^']*'|[^,\s]*)/g;
 
 function keyValues(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(KV)) out[m[1]!] = m[2]!.replace(/^'|'$/g, '');
+  for (const m of text.matchAll(KV)) setOwn(out, m[1]!, m[2]!.replace(/^'|'$/g, ''));
   return out;
 }
 
-export function migrationLines(lines: TextLine[], warnings: ParseWarning[]): MigrationEntry[] {
+export function migrationLines(lines: TextLine[], warnings: WarningList): MigrationEntry[] {
   const out: MigrationEntry[] = [];
   let node: string | null = null;
   for (const l of lines) {
@@ -139,7 +143,7 @@ export function migrationLines(lines: TextLine[], warnings: ParseWarning[]): Mig
   return out;
 }
 
-export function failureLines(lines: TextLine[], warnings: ParseWarning[]): FailedAction[] {
+export function failureLines(lines: TextLine[], warnings: WarningList): FailedAction[] {
   // pcs 0.9 wraps a failure over two lines; join continuation lines first.
   const joined: TextLine[] = [];
   for (const l of lines) {
@@ -171,18 +175,18 @@ export function failureLines(lines: TextLine[], warnings: ParseWarning[]): Faile
       exitCode: Number(m[4]),
       exitStatus: m[3]!,
       exitReason: reason === undefined || reason === '' || reason === 'none' ? null : reason,
-      call: parseIntOrNull(kv.call),
+      call: parseInteger(kv.call),
       status: kv.status ?? null,
       lastRcChange: kv['last-rc-change'] ?? null,
-      queuedMs: parseIntOrNull(kv.queued?.replace(/ms$/, '')),
-      execMs: parseIntOrNull(kv.exec?.replace(/ms$/, '')),
+      queuedMs: parseInteger(kv.queued?.replace(/ms$/, '')),
+      execMs: parseInteger(kv.exec?.replace(/ms$/, '')),
       extra: {},
     });
   }
   return out;
 }
 
-export function ticketLines(lines: TextLine[], warnings: ParseWarning[]): Ticket[] {
+export function ticketLines(lines: TextLine[], warnings: WarningList): Ticket[] {
   const out: Ticket[] = [];
   for (const l of lines) {
     const m = /^(\S+?):?\s+(granted|revoked)(.*)$/.exec(l.text);
@@ -199,7 +203,7 @@ export function ticketLines(lines: TextLine[], warnings: ParseWarning[]): Ticket
 export function colonLines(lines: TextLine[], into: Record<string, string>): void {
   for (const l of lines) {
     const m = /^([^:]+):\s*(.*)$/.exec(l.text);
-    if (m) into[m[1]!.trim()] = m[2]!.trim();
+    if (m) setOwn(into, m[1]!.trim(), m[2]!.trim());
   }
 }
 

@@ -5,7 +5,9 @@
  * `unknown` say what could not be known. Pure; typed errors only for input that is not status
  * text at all; anything odd inside is a warning with its line number.
  */
-import { ClusterParseError, type ParseWarning } from './errors.ts';
+import { ClusterParseError, WarningList } from './errors.ts';
+import { decodeInput, type ParserInput } from './input.ts';
+import type { NodeStatus } from './model.ts';
 import type { PcsLimits, PcsStatus } from './pcs-model.ts';
 import { parseResourceLines, type TextLine } from './pcs-resources.ts';
 import {
@@ -42,27 +44,45 @@ const HEADERS: Record<string, Section> = Object.assign(Object.create(null), {
 
 const STATUS_MARKERS = /^(Current cluster status:|Cluster name:|Cluster Summary:|Stack:|Current DC:|Node List:|Online:|Full [Ll]ist of [Rr]esources:|WARNINGS:|Warning:|Status of pacemakerd:)/;
 
-function toLines(text: string): TextLine[] {
-  return text.split(/\r?\n/).map((raw, i) => {
-    const trimmed = raw.replace(/\s+$/, '');
-    const indent = trimmed.length - trimmed.replace(/^[ \t]+/, '').length;
-    const text = trimmed.slice(indent).replace(/^[*+] /, '');
-    return { line: i + 1, indent, text };
-  });
+/**
+ * Lines without trailing white space, their indentation (spaces and tabs) and bullet removed;
+ * `starred` when some indented line is a `* ` bullet (the pcs 0.10+ layout). One pass.
+ */
+function toLines(input: string): { lines: TextLine[]; starred: boolean } {
+  const lines: TextLine[] = [];
+  let starred = false;
+  let n = 0;
+  for (let start = 0; start <= input.length; n++) {
+    let end = input.indexOf('\n', start);
+    if (end === -1) end = input.length;
+    const raw = input.slice(start, end);
+    start = end + 1;
+    const trimmed = raw.trimEnd();
+    let indent = 0;
+    for (let c = trimmed.charCodeAt(0); c === 32 || c === 9; c = trimmed.charCodeAt(++indent));
+    let text = trimmed.slice(indent);
+    if (!starred && indent > 0 && /^\s*\* /.test(raw)) starred = true;
+    if ((text.charCodeAt(0) === 42 || text.charCodeAt(0) === 43) && text.charCodeAt(1) === 32) text = text.slice(2);
+    lines.push({ line: n + 1, indent, text });
+    if (end === input.length) break;
+  }
+  return { lines, starred };
 }
 
-export function parsePcsStatus(input: string): PcsStatus {
+export function parsePcsStatus(source: ParserInput): PcsStatus {
+  const input = decodeInput('pcs-status', source);
   if (input.trim() === '') throw new ClusterParseError('pcs-status', 'empty input', { line: 1 });
-  const lines = toLines(input);
-  const warnings: ParseWarning[] = [];
-  const layout = lines.some((l) => l.indent > 0 && /^\s*\* /.test(input.split(/\r?\n/)[l.line - 1]!)) ? 'pcs0.11' : 'pcs0.9';
+  const { lines, starred } = toLines(input);
+  const warnings = new WarningList('pcs-status');
+  const byName = new Map<string, NodeStatus>();
+  const layout = starred ? 'pcs0.11' : 'pcs0.9';
   const kind = lines.some((l) => l.indent === 0 && STATUS_MARKERS.test(l.text)) ? 'status' : 'resources';
   const s: PcsStatus = {
     source: 'pcs-status', layout, kind, clusterName: null, pcsWarnings: [], stack: null, dc: null, dcId: null,
     dcVersion: null, quorum: null, lastUpdate: null, lastChange: null, nodesConfigured: null, resourcesConfigured: null,
     resourcesDisabled: null, resourcesBlocked: null, maintenanceMode: null, pacemakerdState: null, nodes: [],
     collections: [], instances: [], nodeAttributes: {}, promotionScores: {}, migrationSummary: [], failures: [],
-    tickets: [], pcsdStatus: {}, daemonStatus: {}, limits: undefined as unknown as PcsLimits, unknown: [], warnings,
+    tickets: [], pcsdStatus: {}, daemonStatus: {}, limits: undefined as unknown as PcsLimits, unknown: [], warnings: [],
   };
   const bySection: Record<Section, TextLine[]> = {
     top: [], warnings: [], summary: [], nodes: [], resources: [], attributes: [], migration: [], failures: [],
@@ -91,20 +111,20 @@ export function parsePcsStatus(input: string): PcsStatus {
     if ((m = /^Cluster name: (.*)$/.exec(l.text))) s.clusterName = m[1]!.trim();
     else if ((m = /^Warning: (.*)$/i.exec(l.text))) s.pcsWarnings.push(m[1]!);
     else if (summaryLine(l.text, s)) seen.add('summary');
-    else if (nodeLine(l, s)) seen.add('nodes');
+    else if (nodeLine(l, s, byName)) seen.add('nodes');
     else {
       warnings.push({ source: 'pcs-status', line: l.line, message: `unrecognised line "${l.text.slice(0, 80)}"` });
       continue;
     }
     recognised++;
   }
-  s.pcsWarnings.push(...bySection.warnings.map((l) => l.text));
+  for (const l of bySection.warnings) s.pcsWarnings.push(l.text);
   for (const l of bySection.summary) {
     if (summaryLine(l.text, s)) recognised++;
     else warnings.push({ source: 'pcs-status', line: l.line, message: `unrecognised summary line "${l.text.slice(0, 80)}"` });
   }
   for (const l of bySection.nodes) {
-    if (nodeLine(l, s)) recognised++;
+    if (nodeLine(l, s, byName)) recognised++;
     else warnings.push({ source: 'pcs-status', line: l.line, message: `unrecognised node line "${l.text.slice(0, 80)}"` });
   }
   const resources = parseResourceLines(bySection.resources, warnings);
@@ -145,6 +165,7 @@ export function parsePcsStatus(input: string): PcsStatus {
     knowsNodeHealthAndFeatureSet: knowsNodeIds,
   };
   s.unknown = unknownFields(s.limits);
+  s.warnings = warnings.finish();
   return s;
 }
 

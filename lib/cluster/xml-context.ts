@@ -2,30 +2,39 @@
  * What the XML parsers share while walking a tree: the source kind, collected warnings, and
  * helpers that turn an element into typed errors, warnings and `extra` attribute maps.
  */
-import { type XmlElement, XmlParseError, elementPath, parseXml } from '../xml/parse-xml.ts';
-import { ClusterParseError, type ParseWarning, type SourceKind } from './errors.ts';
+import { type XmlElement, XmlParseError, clip, elementPath, parseXml } from '../xml/parse-xml.ts';
+
+export { clip };
+import { ClusterParseError, WarningList, type ParseWarning, type SourceKind } from './errors.ts';
+import { decodeInput, type ParserInput } from './input.ts';
 import { normalizeRole, type Role } from './normalize.ts';
 
 export class XmlContext {
   readonly source: SourceKind;
-  readonly warnings: ParseWarning[] = [];
+  private readonly list: WarningList;
 
   constructor(source: SourceKind) {
     this.source = source;
+    this.list = new WarningList(source);
   }
 
   warn(element: XmlElement, message: string): void {
-    this.warnings.push({ source: this.source, path: elementPath(element), message });
+    if (this.list.room()) this.list.list.push({ source: this.source, path: elementPath(element), line: element.line, message: clip(message, 600) });
+  }
+
+  /** The warnings (capped), once the walk is done. */
+  finish(): ParseWarning[] {
+    return this.list.finish();
   }
 
   error(element: XmlElement, reason: string): ClusterParseError {
-    return new ClusterParseError(this.source, reason, { path: elementPath(element) });
+    return new ClusterParseError(this.source, reason, { path: elementPath(element), line: element.line });
   }
 
   /** A required attribute, or a typed error naming the element. */
   need(element: XmlElement, name: string): string {
     const value = element.attrs[name];
-    if (value === undefined) throw this.error(element, `<${element.name}> has no ${name} attribute`);
+    if (value === undefined) throw this.error(element, `<${clip(element.name)}> has no ${name} attribute`);
     return value;
   }
 
@@ -35,21 +44,25 @@ export class XmlContext {
     if (raw === undefined || raw === '') return null;
     const role = normalizeRole(raw);
     if (role === null) {
-      this.warn(element, `unknown role "${raw}" in ${name}`);
+      this.warn(element, `unknown role "${clip(raw)}" in ${name}`);
       return 'Unknown';
     }
     return role;
   }
 
   unknownElement(element: XmlElement, where: string): void {
-    this.warn(element, `unknown element <${element.name}> in ${where} (ignored)`);
+    this.warn(element, `unknown element <${clip(element.name)}> in ${where} (ignored)`);
   }
 }
 
-/** Parse text to a tree, mapping XML errors to ClusterParseError of this source. */
-export function parseTree(source: SourceKind, text: string): XmlElement {
+/**
+ * Bytes or text to a tree, mapping input and XML errors to ClusterParseError of this source.
+ * Character data is not kept: no cluster parser reads it.
+ */
+export function parseTree(source: SourceKind, input: ParserInput): XmlElement {
+  const text = decodeInput(source, input);
   try {
-    return parseXml(text);
+    return parseXml(text, { keepText: false });
   } catch (error) {
     if (error instanceof XmlParseError) throw ClusterParseError.fromXml(source, error);
     throw error;
@@ -59,8 +72,22 @@ export function parseTree(source: SourceKind, text: string): XmlElement {
 /** The attributes not in `known`, for `extra`. */
 export function extraAttrs(element: XmlElement, known: ReadonlySet<string>): Record<string, string> {
   const extra: Record<string, string> = {};
-  for (const name in element.attrs) if (!known.has(name)) extra[name] = element.attrs[name]!;
+  for (const name in element.attrs) if (!known.has(name)) setOwn(extra, name, element.attrs[name]!);
   return extra;
+}
+
+/** Set a property as own data, safe for keys such as `__proto__` that come from the input. */
+export function setOwn<T>(into: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
+}
+
+/** The own value of `key`, created by `make` when absent; safe for keys from the input. */
+export function ownOrNew<T>(into: Record<string, T>, key: string, make: () => T): T {
+  if (Object.prototype.hasOwnProperty.call(into, key)) return into[key]!;
+  const value = make();
+  setOwn(into, key, value);
+  return value;
 }
 
 export function attrOrNull(element: XmlElement | undefined, name: string): string | null {

@@ -3,13 +3,18 @@
  *
  * Agents derive theirs from `OCF_RESKEY_CRM_meta_timeout` less a safety margin, so that the
  * agent itself reports a timeout (with an exit reason) before Pacemaker kills it silently.
+ *
+ * Time is read from a monotonic clock (`performance.now()`: milliseconds since this process
+ * started), never from the wall clock: a clock step at failover time (NTP, an operator's
+ * `date -s`) must not make a deadline fire early or never.
  */
 export type Clock = () => number;
 
-export const systemClock: Clock = () => Date.now();
+/** Monotonic milliseconds since the process started. */
+export const systemClock: Clock = () => performance.now();
 
 export class Deadline {
-  /** Absolute time in ms since the epoch. */
+  /** The instant, on `clock`'s scale. */
   readonly at: number;
   private readonly clock: Clock;
 
@@ -39,6 +44,11 @@ export class Deadline {
   within(ms: number): Deadline {
     return new Deadline(Math.min(this.at, this.clock() + ms), this.clock);
   }
+
+  /** This deadline brought `ms` earlier: time kept back for what must still follow. */
+  less(ms: number): Deadline {
+    return new Deadline(this.at - ms, this.clock);
+  }
 }
 
 /**
@@ -50,7 +60,7 @@ export function safetyMargin(timeoutMs: number): number {
   return Math.min(margin, timeoutMs / 4);
 }
 
-/** The deadline for an operation that started at `startedAt` with Pacemaker's timeout. */
+/** The deadline for an operation that started at `startedAt` (on `clock`'s scale) with Pacemaker's timeout. */
 export function operationDeadline(timeoutMs: number, startedAt: number, clock: Clock = systemClock): Deadline {
   return new Deadline(startedAt + timeoutMs - safetyMargin(timeoutMs), clock);
 }

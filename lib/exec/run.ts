@@ -10,7 +10,7 @@
  */
 import { childProcess } from './lazy.ts';
 import { signalGroup } from './signal.ts';
-import { Deadline } from './deadline.ts';
+import { systemClock, type Deadline } from './deadline.ts';
 import type { Logger } from '../log/logger.ts';
 
 export interface ExecOptions {
@@ -25,7 +25,10 @@ export interface ExecOptions {
   /** Replace the environment entirely instead of merging. */
   replaceEnv?: boolean;
   cwd?: string;
-  /** Time between SIGTERM and SIGKILL of a timed-out command's process group. */
+  /**
+   * Time between SIGTERM and SIGKILL of a timed-out command's process group (default 1 s). It
+   * is taken out of the deadline, never added to it: SIGKILL comes at the deadline at the latest.
+   */
   killGraceMs?: number;
   /** Cap on captured stdout/stderr bytes each (default 256 MiB: a big CIB fits). */
   maxBuffer?: number;
@@ -46,6 +49,8 @@ export interface ExecResult {
   durationMs: number;
   /** Set when the command could not be started (ENOENT, EACCES, …). */
   spawnError: string | null;
+  /** The command's pid, which is also its process group (null when it never started). */
+  pid: number | null;
   /** True unless the command ran and exited 0. */
   failed: boolean;
 }
@@ -67,19 +72,32 @@ export function outcome(result: ExecResult): string {
   return `exit ${result.exitCode}${result.exitCode !== 0 && err ? `: ${err}` : ''}`;
 }
 
-function timeoutFor(options: ExecOptions): number {
-  let ms = options.deadline ? options.deadline.remaining() : Number.POSITIVE_INFINITY;
-  if (options.timeoutMs !== undefined) ms = Math.min(ms, options.timeoutMs);
-  return ms;
+/** After the command exits, how long its pipes may still deliver what it wrote. */
+const DRAIN_MS = 50;
+/** After SIGKILL, how long to wait for the exit before giving up on the process. */
+const REAP_MS = 500;
+
+/**
+ * When to send SIGTERM and SIGKILL, in ms from now: SIGTERM at the call's own cap or, with a
+ * deadline, early enough that the grace before SIGKILL ends at the deadline.
+ */
+export function killSchedule(options: Pick<ExecOptions, 'deadline' | 'timeoutMs' | 'killGraceMs'>): { termMs: number; killMs: number } {
+  const left = options.deadline ? options.deadline.remaining() : Number.POSITIVE_INFINITY;
+  const cap = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+  const grace = Math.min(options.killGraceMs ?? 1000, left / 4);
+  const termMs = Math.min(cap, left - grace);
+  return { termMs, killMs: Math.min(termMs + grace, left) };
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid) signalGroup(pid, signal);
-}
-
+/**
+ * Run one command. The result comes when the command exits, not when its output pipes close:
+ * a daemon it leaves behind may hold them for ever (`pg_ctl start` without `-l`). What the
+ * pipes deliver within a short drain after the exit is kept; then they are let go.
+ */
 export const run: Runner = (command, args, options = {}) => {
-  const started = Date.now();
-  const timeout = timeoutFor(options);
+  const clock = systemClock;
+  const started = clock();
+  const { termMs, killMs } = killSchedule(options);
   const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
   const log = options.log;
 
@@ -94,8 +112,9 @@ export const run: Runner = (command, args, options = {}) => {
         stderr: '',
         timedOut: false,
         spawnError: null,
+        pid: null,
         ...partial,
-        durationMs: Date.now() - started,
+        durationMs: Math.round(clock() - started),
         failed: true,
       };
       if (result.spawnError) result.exitCode = null;
@@ -108,12 +127,12 @@ export const run: Runner = (command, args, options = {}) => {
       resolve(result);
     };
 
-    if (timeout <= 0) {
+    if (termMs <= 0) {
       finish({ timedOut: true });
       return;
     }
 
-    let child;
+    let child: import('node:child_process').ChildProcess;
     try {
       child = childProcess().spawn(command, args as string[], {
         cwd: options.cwd,
@@ -133,7 +152,9 @@ export const run: Runner = (command, args, options = {}) => {
     let errBytes = 0;
     let timedOut = false;
     let spawnError: string | null = null;
-    let killTimer: NodeJS.Timeout | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let done = false;
+    const timers: NodeJS.Timeout[] = [];
 
     child.stdout!.on('data', (chunk: Buffer) => {
       if (outBytes < maxBuffer) out.push(chunk);
@@ -148,31 +169,51 @@ export const run: Runner = (command, args, options = {}) => {
       child.stdin.end(options.input);
     }
 
-    const timer = Number.isFinite(timeout)
-      ? setTimeout(() => {
-          timedOut = true;
-          killGroup(child.pid, 'SIGTERM');
-          killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 1000);
-        }, timeout)
-      : undefined;
-
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      spawnError = error.code ?? error.message;
-    });
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      // A timed-out command may leave children holding the pipes; make sure the group is gone.
-      if (timedOut) killGroup(child.pid, 'SIGKILL');
+    const settle = (): void => {
+      if (done) return;
+      done = true;
+      for (const timer of timers) clearTimeout(timer);
+      // a timed-out command's group dies whole, whatever its leader did
+      if (timedOut && child.pid) signalGroup(child.pid, 'SIGKILL');
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      child.stdin?.destroy();
+      child.unref();
       finish({
-        exitCode: code,
-        signal,
+        exitCode: exit?.code ?? null,
+        signal: exit?.signal ?? null,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
         spawnError,
+        pid: spawnError ? null : (child.pid ?? null),
       });
+    };
+
+    if (Number.isFinite(termMs)) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          if (child.pid) signalGroup(child.pid, 'SIGTERM');
+        }, termMs),
+        setTimeout(() => {
+          timedOut = true;
+          if (child.pid) signalGroup(child.pid, 'SIGKILL');
+          // a process that does not die even now (uninterruptible sleep): stop waiting for it
+          timers.push(setTimeout(settle, REAP_MS));
+        }, killMs),
+      );
+    }
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code ?? error.message;
+      if (child.pid === undefined) settle();
     });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(settle, DRAIN_MS));
+    });
+    child.on('close', settle);
   });
 };
 

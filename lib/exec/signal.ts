@@ -1,18 +1,30 @@
-/** Signals for process groups, and waiting. Shared by the runner, the services agent and the lab. */
+/**
+ * Signals, only ever to what we can vouch for: a whole process group that ocfkit created (a
+ * command the runner started, a service we spawned in its own session), or one process whose
+ * identity (pid and start time) is checked again right before the signal.
+ */
+import { sameProcess, type ProcessIdentity } from './proc.ts';
 
-/** Signal a process group (commands we start lead their own), falling back to the process. */
-export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/** 'gone': nothing was there (ESRCH); 'denied': EPERM. */
+export type SignalOutcome = 'sent' | 'gone' | 'denied';
+
+function send(target: number, signal: NodeJS.Signals): SignalOutcome {
   try {
-    process.kill(-pid, signal);
-    return;
-  } catch {
-    // not a group leader, or gone
-  }
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // gone
+    process.kill(target, signal);
+    return 'sent';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? 'denied' : 'gone';
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Signal every process of group `pgid`. Never falls back to a bare pid. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): SignalOutcome {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) return 'gone';
+  return send(-pgid, signal);
+}
+
+/** Signal one process, only if it is still the one we recorded. */
+export function signalProcess(identity: ProcessIdentity, signal: NodeJS.Signals): SignalOutcome {
+  if (identity.pid <= 1 || identity.pid === process.pid || !sameProcess(identity)) return 'gone';
+  return send(identity.pid, signal);
+}

@@ -14,7 +14,7 @@ import { FENCE_AGENT_NAME, ALERT_AGENT_NAME } from './fence/agent-script.ts';
 export interface SeedOptions {
   nodes: readonly string[];
   stonith: boolean;
-  /** Delay (ms) on the device that fences `fenceDelayTarget`: the other node wins a fencing race. */
+  /** Delay (ms) on the device that fences `fenceDelayTarget`: in a fencing race that node is fenced last, so it wins. */
   fenceDelayMs: number;
   fenceDelayTarget: string;
   dcDeadtime?: string;

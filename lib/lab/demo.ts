@@ -5,12 +5,13 @@
  */
 import type { Logger } from '../log/logger.ts';
 import { labUp, type Lab } from './lab.ts';
-import { DEFAULT_LAB_NAME } from './names.ts';
+import { DEFAULT_LAB_NAME, DEFAULT_STATE_ROOT, labPaths } from './names.ts';
+import { withLabLock, type LockOptions } from './lock.ts';
 import { applyStack, DEMO_SERVICES, servicesAgentBuilt, waitSettled, STATEFUL, type StackOptions } from './stack.ts';
 import { hardKillFailover, rejoin, type FailoverTimeline } from './failover.ts';
 import { secs } from './timeline.ts';
 
-export interface DemoOptions {
+export interface DemoOptions extends LockOptions {
   name?: string;
   token?: number;
   log?: Logger;
@@ -42,7 +43,13 @@ export function formatTimeline(t: FailoverTimeline, fenceDelayNote = ''): string
   return lines;
 }
 
+/** The whole demo holds the lab's lock (lock.ts): no other up, down or demo of it meanwhile. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const name = options.name ?? DEFAULT_LAB_NAME;
+  return withLabLock(name, labPaths(name, DEFAULT_STATE_ROOT).lockFile, 'lab demo', options, () => demo(options));
+}
+
+async function demo(options: DemoOptions): Promise<DemoResult> {
   const { out } = options;
   const name = options.name ?? DEFAULT_LAB_NAME;
   const started = Date.now();

@@ -17,9 +17,10 @@ import { bootNode, createLink, createNamespaces, nodeExec, prepareNodeDirs, setu
 import { killNamespaces, namespaceInode, pidsInNamespaces, signalAll } from './procs.ts';
 import { parseCrmMon, onlineNodes, type MonState } from './crm-mon.ts';
 import { teardown, nodeInodes, leftovers, isClean, type DownOptions, type DownResult, type Leftovers } from './teardown.ts';
-import { sleep } from '../exec/signal.ts';
+import { pollUntil } from '../exec/wait.ts';
+import { withLabLock, type LockOptions } from './lock.ts';
 
-export interface LabOptions {
+export interface LabOptions extends LockOptions {
   /** Lab name (default `ocfkit-lab`); namespaces, state and subnet derive from it. */
   name?: string;
   nodes?: 1 | 2;
@@ -168,13 +169,9 @@ export class Lab {
 
   /** Polls `check` until it returns something other than undefined/false/null. */
   async waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, options: WaitOptions = {}): Promise<T> {
-    const until = Date.now() + (options.timeoutMs ?? 60_000);
-    for (;;) {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-      if (Date.now() > until) throw new Error(`lab ${this.name}: timed out waiting for ${options.what ?? 'a condition'}`);
-      await sleep(options.intervalMs ?? 200);
-    }
+    const value = await pollUntil(check, Deadline.after(options.timeoutMs ?? 60_000), options.intervalMs ?? 200);
+    if (value === undefined) throw new Error(`lab ${this.name}: timed out waiting for ${options.what ?? 'a condition'}`);
+    return value;
   }
 
   /** Waits until every node in `from` sees a DC and every node in `expect` online. */
@@ -207,13 +204,12 @@ export class Lab {
   /** Graceful stop: pacemakerd (it stops the resources), then corosync, then any leftover. */
   async stop(node: string, timeoutMs = 120_000): Promise<void> {
     const n = this.node(node);
-    const until = Date.now() + timeoutMs;
+    const deadline = Deadline.after(timeoutMs);
     const byName = (name: string): number[] => pidsInNamespaces(nodeInodes(n)).filter((p) => commOf(p) === name);
     for (const daemon of ['pacemakerd', 'corosync']) {
       signalAll(byName(daemon), 'SIGTERM');
-      while (byName(daemon).length > 0) {
-        if (Date.now() > until) throw new Error(`${node}: ${daemon} did not stop within ${timeoutMs} ms`);
-        await sleep(100);
+      if (!(await pollUntil(() => byName(daemon).length === 0, deadline, 100))) {
+        throw new Error(`${node}: ${daemon} did not stop within ${timeoutMs} ms`);
       }
     }
     await killNamespaces(nodeInodes(n));
@@ -250,8 +246,8 @@ export class Lab {
     return leftovers(this.paths);
   }
 
-  down(options: Omit<DownOptions, 'stateRoot'> = {}): Promise<DownResult> {
-    return teardown(this.name, { log: this.log, ...options, stateRoot: this.record.stateRoot });
+  down(options: Omit<DownOptions, 'stateRoot'> & LockOptions = {}): Promise<DownResult> {
+    return labDown(this.name, { log: this.log, ...options, stateRoot: this.record.stateRoot });
   }
 }
 
@@ -320,9 +316,16 @@ function writeLayers(paths: LabPaths, record: LabRecord): void {
 /**
  * Brings a lab up and returns when every node sees every node online. A healthy lab with the
  * same options is returned as it is; an unhealthy or stale one is taken down first; a healthy
- * one with other options is an error (take it down first).
+ * one with other options is an error (take it down first). Holds the lab's lock throughout
+ * (lock.ts): a concurrent `up`, `down` or `demo` of the same lab waits, then LabBusyError.
  */
 export async function labUp(options: LabOptions = {}): Promise<Lab> {
+  const name = options.name ?? DEFAULT_LAB_NAME;
+  const paths = labPaths(name, options.stateRoot ?? DEFAULT_STATE_ROOT);
+  return withLabLock(name, paths.lockFile, 'lab up', options, () => bringUp(options));
+}
+
+async function bringUp(options: LabOptions): Promise<Lab> {
   const started = Date.now();
   const name = options.name ?? DEFAULT_LAB_NAME;
   const nodes = options.nodes ?? 2;
@@ -399,6 +402,8 @@ export async function labUp(options: LabOptions = {}): Promise<Lab> {
   return lab;
 }
 
-export function labDown(name = DEFAULT_LAB_NAME, options: DownOptions = {}): Promise<DownResult> {
-  return teardown(name, options);
+/** Takes the lab down from any state, holding its lock (see labUp). */
+export async function labDown(name = DEFAULT_LAB_NAME, options: DownOptions & LockOptions = {}): Promise<DownResult> {
+  const paths = labPaths(name, options.stateRoot ?? DEFAULT_STATE_ROOT);
+  return withLabLock(name, paths.lockFile, 'lab down', options, () => teardown(name, options));
 }

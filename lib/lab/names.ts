@@ -51,6 +51,8 @@ export function labSubnet(name: string): string {
 export interface LabPaths {
   name: string;
   stateDir: string;
+  /** The lab's lock (lock.ts), beside its state folder: `down` removes that folder while holding it. */
+  lockFile: string;
   /** Folder bind-mounted onto itself (private) that holds the mount/uts namespace files. */
   nsDir: string;
   labFile: string;
@@ -87,6 +89,7 @@ export function labPaths(name: string, stateRoot = DEFAULT_STATE_ROOT): LabPaths
   return {
     name,
     stateDir,
+    lockFile: join(stateRoot, `${name}.lock`),
     nsDir,
     labFile: join(stateDir, 'lab.json'),
     sbinDir: join(stateDir, 'layers', 'sbin'),

@@ -13,7 +13,7 @@ import { LINK_NAME, type LabPaths, type NodePaths } from './names.ts';
 import { haclusterIds } from './system.ts';
 import { spawnDaemon } from './daemon.ts';
 import { alive } from './procs.ts';
-import { sleep } from '../exec/signal.ts';
+import { pollUntil } from '../exec/wait.ts';
 
 export interface Ctx {
   deadline: Deadline;
@@ -164,15 +164,19 @@ export async function bootNode(n: NodePaths, ctx: Ctx): Promise<BootResult> {
 
   const corosyncLog = join(n.log, 'corosync', 'corosync.stdout');
   const corosyncPid = await spawnDaemon({ command: 'nsenter', args: [...nsenterArgs(n), 'corosync', '-f'], logFile: corosyncLog, env: nodeEnv(), log: ctx.log });
-  for (;;) {
-    const probe = await nodeExec(n, ['corosync-cmapctl', '-g', 'totem.cluster_name'], { ...o, timeoutMs: 2000, log: undefined });
-    if (!probe.failed) break;
-    if (!alive(corosyncPid)) {
-      throw new Error(`${n.node}: corosync exited at start:\n${tail(corosyncLog)}\n${tail(join(n.log, 'corosync', 'corosync.log'))}`);
-    }
-    if (ctx.deadline.expired()) throw new Error(`${n.node}: corosync not answering`);
-    await sleep(100);
-  }
+  const answering = await pollUntil(
+    async () => {
+      const probe = await nodeExec(n, ['corosync-cmapctl', '-g', 'totem.cluster_name'], { ...o, timeoutMs: 2000, log: undefined });
+      if (!probe.failed) return true;
+      if (!alive(corosyncPid)) {
+        throw new Error(`${n.node}: corosync exited at start:\n${tail(corosyncLog)}\n${tail(join(n.log, 'corosync', 'corosync.log'))}`);
+      }
+      return false;
+    },
+    ctx.deadline,
+    100,
+  );
+  if (!answering) throw new Error(`${n.node}: corosync not answering`);
   const pacemakerLog = join(n.log, 'pacemaker', 'pacemakerd.stdout');
   const pacemakerdPid = await spawnDaemon({
     command: 'nsenter',

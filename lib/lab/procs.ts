@@ -3,7 +3,8 @@
  * the host, so a node is never found by process name. These helpers read /proc directly.
  */
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import { sleep } from '../exec/signal.ts';
+import { Deadline } from '../exec/deadline.ts';
+import { pollUntil } from '../exec/wait.ts';
 
 /** The inode of a namespace file (`/run/netns/x`, a bound mount-namespace file), or null. */
 export function namespaceInode(path: string): number | null {
@@ -75,14 +76,19 @@ export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void
  * first round is delivered). Returns the number of processes killed; throws after `timeoutMs`.
  */
 export async function killNamespaces(inodes: NamespaceInodes, timeoutMs = 10_000): Promise<number> {
-  const until = Date.now() + timeoutMs;
   const seen = new Set<number>();
-  for (;;) {
-    const pids = pidsInNamespaces(inodes);
-    if (pids.length === 0) return seen.size;
-    for (const p of pids) seen.add(p);
-    signalAll(pids, 'SIGKILL');
-    if (Date.now() > until) throw new Error(`processes still alive after SIGKILL: ${pids.join(' ')}`);
-    await sleep(20);
-  }
+  let pids: number[] = [];
+  const gone = await pollUntil(
+    () => {
+      pids = pidsInNamespaces(inodes);
+      if (pids.length === 0) return true;
+      for (const p of pids) seen.add(p);
+      signalAll(pids, 'SIGKILL');
+      return false;
+    },
+    Deadline.after(timeoutMs),
+    20,
+  );
+  if (!gone) throw new Error(`processes still alive after SIGKILL: ${pids.join(' ')}`);
+  return seen.size;
 }

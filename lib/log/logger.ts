@@ -39,6 +39,8 @@ export interface LoggerOptions {
   level?: Level;
   bindings?: Fields;
   sink?: Sink;
+  /** Where warnings and errors also go (syslog, as resource-agents' ocf_log does). */
+  syslog?: (level: 'warn' | 'error', line: string) => void;
 }
 
 function formatValue(value: unknown): string {
@@ -47,7 +49,7 @@ function formatValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-export function formatFields(fields: Fields): string {
+function formatFields(fields: Fields): string {
   let out = '';
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
@@ -72,7 +74,9 @@ export function createLogger(options: LoggerOptions): Logger {
 
   const write = (level: Level, msg: string, fields?: Fields): void => {
     if (ORDER[level] < threshold) return;
-    sink(`${prefix} ${level}: ${msg}${fields ? formatFields(fields) : ''}`);
+    const line = `${prefix} ${level}: ${msg}${fields ? formatFields(fields) : ''}`;
+    sink(line);
+    if (options.syslog && (level === 'warn' || level === 'error')) options.syslog(level, line);
   };
 
   return {
@@ -83,6 +87,3 @@ export function createLogger(options: LoggerOptions): Logger {
     child: (bindings) => createLogger({ ...options, bindings: { ...bound, ...bindings } }),
   };
 }
-
-/** A logger that drops everything (for pure code paths under test). */
-export const silentLogger: Logger = createLogger({ name: 'silent', sink: () => {} });

@@ -86,6 +86,11 @@ export interface AgentSpec<S extends ParameterSpecs> {
   validate?: (ctx: OcfContext<Params<S>>) => void | Promise<void>;
   /** validate-all's advertised timeout in seconds (default 20). */
   validateTimeout?: number;
+  /**
+   * Actions that take the resource instance's lock in $HA_RSCTMP, so that no two of them run
+   * at once on a node (Pacemaker beside an operator's crm_resource --force-*).
+   */
+  exclusive?: readonly ActionName[];
 }
 
 /** Identity function that keeps the literal types of the parameter declaration. */

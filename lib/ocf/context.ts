@@ -7,7 +7,7 @@ import { Deadline, operationDeadline, type Clock } from '../exec/deadline.ts';
 import { bindRunner, type Runner } from '../exec/run.ts';
 import type { Logger } from '../log/logger.ts';
 import { readNotify, type NotifyInfo } from './notify.ts';
-import { parseBoolean, parseInteger } from './values.ts';
+import { parseBoolean, parseInteger } from '../pacemaker/values.ts';
 
 export interface MetaInfo {
   /** Recurring interval in ms; 0 for one-shot actions and probes; undefined when not given. */
@@ -68,7 +68,7 @@ const PARAM_PREFIX = 'OCF_RESKEY_';
 const META_PREFIX = 'OCF_RESKEY_CRM_meta_';
 
 function int(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : parseInteger(value);
+  return parseInteger(value) ?? undefined;
 }
 
 /** Split the environment into parameters and meta attributes. Pure. */
@@ -117,7 +117,7 @@ export interface ContextInput<P> {
   params: P;
   /** The advertised timeout of the action in ms, used when Pacemaker gave none. */
   defaultTimeoutMs: number;
-  /** When the process started (ms since epoch): the deadline counts from there. */
+  /** When the process started, on `clock`'s scale: the deadline counts from there. */
   startedAt: number;
   log: Logger;
   clock: Clock;

@@ -4,7 +4,7 @@ import { OCF } from './codes.ts';
 import { runAgent } from './run.ts';
 
 export function runMain<S extends ParameterSpecs>(spec: AgentSpec<S>, argv: readonly string[] = process.argv.slice(2)): void {
-  runAgent(spec, { argv, env: process.env, startedAt: performance.timeOrigin })
+  runAgent(spec, { argv, env: process.env, startedAt: 0 /* process start, on the monotonic clock */ })
     .then((code) => process.exit(code))
     .catch(() => process.exit(OCF.ERR_GENERIC));
 }

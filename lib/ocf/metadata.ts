@@ -8,7 +8,7 @@
  */
 import type { ActionAdvert, AgentSpec, ParameterSpecs } from './agent.ts';
 
-export const BUILTIN_ACTIONS = ['meta-data', 'validate-all'] as const;
+const BUILTIN_ACTIONS = ['meta-data', 'validate-all'] as const;
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -5,7 +5,7 @@
  */
 import type { ParameterSpecs } from './agent.ts';
 import { misconfigured, type OcfError } from './errors.ts';
-import { parseBoolean, parseDuration, parseInteger } from './values.ts';
+import { parseBoolean, parseDuration, parseInteger } from '../pacemaker/values.ts';
 
 export interface ParamResult {
   values: Record<string, unknown>;
@@ -38,7 +38,7 @@ export function readParameters(specs: ParameterSpecs, raw: Record<string, string
         value = parseDuration(text);
         break;
     }
-    if (value === undefined) {
+    if (value === undefined || value === null) {
       errors.push(misconfigured(`parameter '${name}' must be ${article(spec.type)} ${spec.type}, got '${text}'`));
     }
     values[name] = value;

@@ -7,10 +7,14 @@
  * becomes a code plus one `ocf-exit-reason:` line on stderr; nothing but meta-data is written
  * to stdout.
  */
-import { writeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeAllSync } from '../fs/atomic.ts';
+import { join } from 'node:path';
 import { systemClock, type Clock } from '../exec/deadline.ts';
 import { createLogger, levelFromEnv, stderrSink, type Logger, type Sink } from '../log/logger.ts';
-import type { AgentSpec, Outcome, ParameterSpecs, Params } from './agent.ts';
+import { syslogWriter, type SyslogWriter } from '../log/syslog.ts';
+import { acquireLock, describeHolder } from '../fs/lock.ts';
+import type { ActionName, AgentSpec, Outcome, ParameterSpecs, Params } from './agent.ts';
 import { OCF, codeName, isOcfCode, type OcfCode } from './codes.ts';
 import { buildContext, isProbe, readEnv, type OcfContext } from './context.ts';
 import { OcfError } from './errors.ts';
@@ -25,25 +29,32 @@ export interface RunOptions {
   /** Where log lines and the exit reason go (default: fd 2, synchronously). */
   stderr?: Sink;
   clock?: Clock;
-  /** When the process started; the deadline counts from here (default: now). */
+  /** When the process started, on `clock`'s scale; the deadline counts from here (default: now). */
   startedAt?: number;
+  /** Where warnings and errors also go (default: syslog through /dev/log, when it exists); null: nowhere. */
+  syslog?: SyslogWriter | null;
 }
 
-const MAX_REASON = 255;
+/** Pacemaker keeps 128 bytes of an exit reason: the important part comes first. */
+const MAX_REASON_BYTES = 128;
 
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    }
+/** One line, at most 128 bytes of UTF-8, cut at a character boundary with an ellipsis. */
+export function exitReasonLine(reason: string): string {
+  const flat = reason.replace(/\s+/g, ' ').trim();
+  if (Buffer.byteLength(flat) <= MAX_REASON_BYTES) return flat;
+  const room = MAX_REASON_BYTES - Buffer.byteLength('…');
+  let out = '';
+  let used = 0;
+  for (const ch of flat) {
+    const n = Buffer.byteLength(ch);
+    if (used + n > room) break;
+    out += ch;
+    used += n;
   }
+  return out + '…';
 }
 
-export const stdoutWriter = (text: string): void => writeAll(1, text);
+const stdoutWriter = (text: string): void => writeAllSync(1, Buffer.from(text));
 
 function usage<S extends ParameterSpecs>(spec: AgentSpec<S>): string {
   const names = [...Object.keys(spec.actions), 'meta-data', 'validate-all'];
@@ -56,13 +67,17 @@ function normalize(outcome: Outcome): { code: OcfCode; reason?: string } {
 }
 
 /**
- * Validation failures mean different things per action: a probe on a node without the
- * software says "not running here"; a stop there says "nothing of ours can run here".
+ * Software missing on this node (OCF_ERR_INSTALLED) means "not running here" only when nothing
+ * of ours runs here, and only the action itself can tell: so a stop or a probe goes on to its
+ * handler after such a validation failure (a stop must stop whatever runs), and a probe that
+ * then answers OCF_ERR_INSTALLED says OCF_NOT_RUNNING. The one place this is decided.
  */
-export function adjustValidationFailure(action: string, probe: boolean, code: OcfCode): OcfCode {
-  if (code === OCF.ERR_INSTALLED && probe) return OCF.NOT_RUNNING;
-  if (code === OCF.ERR_INSTALLED && action === 'stop') return OCF.SUCCESS;
-  return code;
+export function goesOnDespite(action: string, probe: boolean, code: OcfCode): boolean {
+  return code === OCF.ERR_INSTALLED && (action === 'stop' || probe);
+}
+
+export function probeAnswer(probe: boolean, code: OcfCode): OcfCode {
+  return probe && code === OCF.ERR_INSTALLED ? OCF.NOT_RUNNING : code;
 }
 
 export async function runAgent<S extends ParameterSpecs>(spec: AgentSpec<S>, options: RunOptions): Promise<number> {
@@ -82,10 +97,11 @@ export async function runAgent<S extends ParameterSpecs>(spec: AgentSpec<S>, opt
     level: levelFromEnv(options.env as NodeJS.ProcessEnv),
     bindings: { rsc: reading.instance, op: action ?? '-' },
     sink,
+    syslog: options.syslog === undefined ? syslogWriter(`ocfkit:${spec.name}`) : (options.syslog ?? undefined),
   });
   const finish = (code: OcfCode, reason?: string): number => {
     if (reason && code !== OCF.SUCCESS && code !== OCF.RUNNING_PROMOTED) {
-      sink(`ocf-exit-reason:${reason.replace(/\s+/g, ' ').slice(0, MAX_REASON)}`);
+      sink(`ocf-exit-reason:${exitReasonLine(reason)}`);
     }
     const quiet = action === 'monitor' && (code === OCF.SUCCESS || code === OCF.RUNNING_PROMOTED || code === OCF.NOT_RUNNING);
     log[quiet ? 'debug' : 'info'](`${action} returned ${codeName(code)}`, { rc: code, reason });
@@ -125,21 +141,43 @@ export async function runAgent<S extends ParameterSpecs>(spec: AgentSpec<S>, opt
   } catch (error) {
     const { code, reason } = fromError(error);
     if (action === 'notify') return finish(OCF.SUCCESS, reason);
-    const adjusted = adjustValidationFailure(action, probe, code);
-    if (adjusted !== code) log.info(`validation failed (${codeName(code)}): ${reason}; ${action} reports ${codeName(adjusted)}`);
-    return finish(adjusted, adjusted === code ? reason : undefined);
+    if (!goesOnDespite(action, probe, code)) return finish(code, reason);
+    log.info(`validation: ${reason}; the ${probe ? 'probe' : action} goes on to see what of ours runs`);
   }
 
   if (action === 'validate-all') return finish(OCF.SUCCESS);
 
+  let release = (): void => {};
+  if (spec.exclusive?.includes(action as ActionName)) {
+    const path = join(ctx.paths.rscTmp, `ocfkit-${spec.name}-${ctx.instance}.lock`);
+    // a stop must not fail for want of the lock: after half its time it goes on without it
+    const waitUntil = action === 'stop' ? ctx.deadline.within(ctx.deadline.remaining() / 2) : ctx.deadline;
+    let why: string;
+    try {
+      const got = await acquireLock(path, action, waitUntil, (holder) => log.info(`waiting for another operation on this resource: ${describeHolder(holder)}`));
+      if ('release' in got) release = got.release;
+      why = 'busy' in got ? describeHolder(got.busy) : '';
+    } catch (error) {
+      why = (error as Error).message;
+    }
+    if (why) {
+      if (action !== 'stop') return finish(OCF.ERR_GENERIC, `another operation on this resource: ${why}`);
+      log.warn(`another operation on this resource: ${why}; stopping anyway`);
+    }
+  }
+
   try {
     const { code, reason } = normalize(await handler!.run(ctx));
     if (action === 'notify' && code !== OCF.SUCCESS) return finish(OCF.SUCCESS, reason);
-    return finish(code, reason);
+    const answer = probeAnswer(probe, code);
+    return finish(answer, answer === code ? reason : undefined);
   } catch (error) {
     const { code, reason } = fromError(error);
     if (action === 'notify') return finish(OCF.SUCCESS, reason);
-    return finish(code, reason);
+    const answer = probeAnswer(probe, code);
+    return finish(answer, answer === code ? reason : undefined);
+  } finally {
+    release();
   }
 }
 

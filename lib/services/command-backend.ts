@@ -1,140 +1,200 @@
 /**
  * Services run from a command line, for machines without systemd.
  *
- * foreground: we start the program in its own session, send its output to a log file, and
- * keep `<stateDir>/<name>.pid` ("pid starttime") to supervise it.
- * forking: the command daemonizes by itself and writes `pidfile`; we run it to completion
- * and follow that pid file.
- * Either way `check` (when given) decides readiness at start and health at monitor.
+ * foreground: we start the program in its own session (so it leads its own process group),
+ * send its output to a log file, and record its identity in `<stateDir>/<name>.pid`.
+ * forking: the command daemonizes by itself and writes `pidfile`; we run it to completion and
+ * record the daemon it leaves, but only a process that appeared during our start: a pid file
+ * naming anything older (a stale postmaster.pid on the replicated disk after a failover) is
+ * not ours, reads as not running, and is never signalled.
+ * Either way `check` (when given) decides readiness at start and health at monitor, and stop
+ * takes down our record's process and whatever of its process group is left.
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Deadline } from '../exec/deadline.ts';
-import { childProcess } from '../exec/lazy.ts';
+import { Deadline } from '../exec/deadline.ts';
+import { procStat, reaped, sameProcess, selfStart, startedSince } from '../exec/proc.ts';
 import { outcome } from '../exec/run.ts';
-import { OCF } from '../ocf/codes.ts';
-import { runCheck, StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
-import { signalGroup, sleep } from '../exec/signal.ts';
-import {
-  readPidFile,
-  recordAlive,
-  removeFile,
-  startTime,
-  waitUntil,
-  writePidFile,
-  type PidRecord,
-} from './process.ts';
+import { spawnDetached } from '../exec/spawn.ts';
+import { pollUntil, sleep } from '../exec/wait.ts';
+import { killReserve, runCheck, StepFailure, type Backend, type BackendEnv, type Health } from './backend.ts';
 import type { ServiceDef } from './spec.ts';
+import { adopt, anythingLeft, readDaemonPid, readTracked, removeFile, signalAll, writeTracked, type Tracked } from './tracked.ts';
 
-const POLL_MS = 100;
-const KILL_WAIT_MS = 2_000;
+const READY_POLL_MS = 100;
+const STOP_POLL_MS = 50;
+/** However late it is, wait this long for processes to die after SIGKILL. */
+const MIN_REAP_MS = 200;
 
-export function ownPidFile(env: BackendEnv, def: ServiceDef): string {
+function trackFile(env: BackendEnv, def: ServiceDef): string {
   return join(env.stateDir, `${def.name}.pid`);
 }
 
-function pidFileOf(env: BackendEnv, def: ServiceDef): string {
-  return def.kind === 'forking' ? def.pidfile! : ownPidFile(env, def);
+const notInstalled = (code: string): boolean => code === 'ENOENT' || code === 'EACCES';
+
+/** SIGTERM (unless `termSent`), wait until `killAt`, SIGKILL, wait. True when nothing of ours is left. */
+async function terminate(t: Tracked, killAt: Deadline, end: Deadline, termSent = false): Promise<boolean> {
+  if (!termSent) signalAll(t, 'SIGTERM');
+  if (await pollUntil(() => !anythingLeft(t), killAt, STOP_POLL_MS)) return true;
+  signalAll(t, 'SIGKILL');
+  return (await pollUntil(() => !anythingLeft(t), Deadline.after(Math.max(end.remaining(), MIN_REAP_MS)), STOP_POLL_MS)) === true;
 }
 
-function spawnForeground(env: BackendEnv, def: ServiceDef): Promise<number> {
-  mkdirSync(env.logDir, { recursive: true });
-  const logFd = openSync(join(env.logDir, `${def.name}.log`), 'a', 0o640);
-  return new Promise((resolve, reject) => {
-    const [program, ...args] = def.command!;
-    const child = childProcess().spawn(program!, args, {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      cwd: def.cwd,
-      env: def.env ? { ...process.env, ...def.env } : process.env,
-    });
-    child.once('spawn', () => {
-      closeSync(logFd);
-      child.unref();
-      resolve(child.pid!);
-    });
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      closeSync(logFd);
-      const code = error.code === 'ENOENT' || error.code === 'EACCES' ? OCF.ERR_INSTALLED : undefined;
-      reject(new StepFailure(`cannot run ${program}: ${error.code ?? error.message}`, code));
-    });
-  });
+/** Kill what is left in a process group we created, of processes started since `since`. */
+async function cleanGroup(pgid: number | null, since: string, deadline: Deadline): Promise<void> {
+  if (pgid === null) return;
+  const t: Tracked = { pid: pgid, start: since, pgid };
+  if (anythingLeft(t)) await terminate(t, deadline.less(killReserve(deadline)), deadline);
 }
 
-async function killRecord(record: PidRecord, graceMs: number): Promise<boolean> {
-  signalGroup(record.pid, 'SIGTERM');
-  if (await waitUntil(() => !recordAlive(record), graceMs)) return true;
-  signalGroup(record.pid, 'SIGKILL');
-  return waitUntil(() => !recordAlive(record), KILL_WAIT_MS);
+function describeForeign(env: BackendEnv, def: ServiceDef): void {
+  if (def.kind !== 'forking') return;
+  const pid = readDaemonPid(def.pidfile!);
+  if (pid !== null && procStat(pid)) {
+    env.log.info(`pid file ${def.pidfile} names process ${pid}, which ocfkit did not start: not ours, left alone`);
+  }
+}
+
+async function spawnForeground(env: BackendEnv, def: ServiceDef): Promise<number> {
+  let fd: number;
+  try {
+    mkdirSync(env.logDir, { recursive: true });
+    fd = openSync(join(env.logDir, `${def.name}.log`), 'a', 0o640);
+  } catch (error) {
+    throw new StepFailure(`cannot open its log in ${env.logDir}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  const [program, ...args] = def.command!;
+  let started;
+  try {
+    started = await spawnDetached(program!, args, { stdio: ['ignore', fd, fd], cwd: def.cwd, env: def.env ? { ...process.env, ...def.env } : process.env });
+  } finally {
+    closeSync(fd);
+  }
+  if ('error' in started) throw new StepFailure(`cannot run ${program}: ${started.error}`, { notInstalled: notInstalled(started.error) });
+  return started.pid;
+}
+
+/** Run the daemonizing command and find the daemon it left: a process named by the pid file that appeared since `since`. */
+async function startForking(env: BackendEnv, def: ServiceDef, since: string, deadline: Deadline): Promise<Tracked> {
+  const [program, ...args] = def.command!;
+  const r = await env.exec(program!, args, { deadline, env: def.env, cwd: def.cwd, logLevel: 'info' });
+  if (r.spawnError) throw new StepFailure(`cannot run ${program}: ${r.spawnError}`, { notInstalled: notInstalled(r.spawnError) });
+  const appeared = (): Tracked | null => {
+    const pid = readDaemonPid(def.pidfile!);
+    const s = pid === null ? null : procStat(pid);
+    return s && startedSince(s, since) ? adopt(s.pid, r.pid) : null;
+  };
+  const daemon = r.failed ? appeared() : await pollUntil(appeared, deadline, READY_POLL_MS);
+  if (r.failed || !daemon) {
+    if (daemon) await terminate(daemon, deadline.less(killReserve(deadline)), deadline);
+    await cleanGroup(r.pid, since, deadline);
+    if (r.failed) throw new StepFailure(`start command ${outcome(r)}`);
+    const old = readDaemonPid(def.pidfile!);
+    throw new StepFailure(
+      old !== null && procStat(old)
+        ? `pid file ${def.pidfile} names process ${old}, which was running before this start: not ours`
+        : `pid file ${def.pidfile} did not name a new process`,
+    );
+  }
+  return daemon;
 }
 
 export function commandBackend(env: BackendEnv): Backend {
   return {
     async status(def: ServiceDef, deadline: Deadline): Promise<Health> {
-      const file = pidFileOf(env, def);
-      const record = readPidFile(file);
-      if (!record) return { state: 'stopped' };
-      if (!recordAlive(record)) return { state: 'failed', reason: `process ${record.pid} is gone (pid file ${file})`, pid: record.pid };
+      const t = readTracked(trackFile(env, def));
+      if (!t) {
+        describeForeign(env, def);
+        return { state: 'stopped' };
+      }
+      if (!sameProcess(t)) {
+        const rest = anythingLeft(t) ? '; processes of its group remain' : '';
+        return { state: 'failed', reason: `process ${t.pid} is gone${rest}`, pid: t.pid };
+      }
       const problem = await runCheck(env, def, deadline);
-      return problem ? { state: 'failed', reason: problem, pid: record.pid } : { state: 'running', pid: record.pid };
+      return problem ? { state: 'failed', reason: problem, pid: t.pid } : { state: 'running', pid: t.pid };
     },
 
     async start(def: ServiceDef, deadline: Deadline): Promise<number | null> {
-      let record: PidRecord | null;
+      const file = trackFile(env, def);
+      const since = selfStart();
+      // what follows readiness must still fit: killing what we started when it never got ready
+      const ready = deadline.less(killReserve(deadline));
+      let t: Tracked;
       if (def.kind === 'forking') {
-        const [program, ...args] = def.command!;
-        const r = await env.exec(program!, args, { deadline, env: def.env, cwd: def.cwd, logLevel: 'info' });
-        if (r.spawnError) throw new StepFailure(`cannot run ${program}: ${r.spawnError}`, r.spawnError === 'ENOENT' ? OCF.ERR_INSTALLED : undefined);
-        if (r.failed) throw new StepFailure(`start command ${outcome(r)}`);
-        await waitUntil(() => readPidFile(def.pidfile!) !== null, deadline.remaining(), POLL_MS);
-        record = readPidFile(def.pidfile!);
-        if (!record) throw new StepFailure(`pid file ${def.pidfile} did not appear`);
+        t = await startForking(env, def, since, ready);
       } else {
         const pid = await spawnForeground(env, def);
-        record = { pid, start: startTime(pid) };
-        writePidFile(ownPidFile(env, def), pid, record.start);
+        const s = procStat(pid);
+        if (!s) {
+          await cleanGroup(pid, since, deadline);
+          throw new StepFailure(`process ${pid} exited at once (see ${join(env.logDir, `${def.name}.log`)})`);
+        }
+        t = { pid, start: s.start, pgid: pid };
+      }
+      try {
+        writeTracked(file, t);
+      } catch (error) {
+        await terminate(t, deadline.less(killReserve(deadline)), deadline);
+        throw new StepFailure(`cannot record process ${t.pid} in ${file} (${(error as NodeJS.ErrnoException).code ?? error}); stopped it again`);
       }
 
-      // ready when alive and (if given) the check passes; cut at the deadline
       let lastProblem = 'not ready';
-      for (;;) {
-        if (!recordAlive(record)) {
-          if (def.kind !== 'forking') removeFile(ownPidFile(env, def));
-          throw new StepFailure(`process ${record.pid} exited during start (see ${join(env.logDir, `${def.name}.log`)})`);
-        }
-        const problem = await runCheck(env, def, deadline);
-        if (!problem) {
+      const outcomeOfWait = await pollUntil(
+        async () => {
+          if (!sameProcess(t)) return 'exited';
+          // no time left for a check: what the last one said stands
+          if (ready.expired()) return undefined;
+          const problem = await runCheck(env, def, ready);
+          if (problem) {
+            lastProblem = problem;
+            return undefined;
+          }
           if (!def.check) {
             // no check: make sure it does not die right away
-            await sleep(POLL_MS);
-            if (!recordAlive(record)) continue;
+            await sleep(READY_POLL_MS);
+            if (!sameProcess(t)) return 'exited';
           }
-          return record.pid;
-        }
-        lastProblem = problem;
-        if (deadline.remaining() <= POLL_MS) break;
-        await sleep(POLL_MS);
-      }
-      env.log.warn(`service ${def.name} not ready at its deadline; killing it`, { pid: record.pid });
-      await killRecord(record, 1000);
-      if (def.kind !== 'forking') removeFile(ownPidFile(env, def));
-      throw new StepFailure(`not ready before its start deadline (${lastProblem}); stopped again`);
+          return 'ready';
+        },
+        ready,
+        READY_POLL_MS,
+      );
+      if (outcomeOfWait === 'ready') return t.pid;
+
+      const why =
+        outcomeOfWait === 'exited'
+          ? `process ${t.pid} exited during start (see ${def.kind === 'forking' ? 'its own log' : join(env.logDir, `${def.name}.log`)})`
+          : `not ready before its start deadline (${lastProblem})`;
+      env.log.warn(`service ${def.name}: ${why}; stopping what it left`, { pid: t.pid });
+      const gone = await terminate(t, deadline.less(killReserve(deadline)), deadline);
+      if (gone) removeFile(file);
+      throw new StepFailure(gone ? `${why}; stopped again` : `${why}; and processes of it survived SIGKILL`);
     },
 
     async stop(def: ServiceDef, deadline: Deadline): Promise<void> {
-      const file = pidFileOf(env, def);
-      const record = readPidFile(file);
-      if (def.stop) {
-        const r = await env.exec(def.stop[0]!, def.stop.slice(1), { deadline, env: def.env, cwd: def.cwd, logLevel: 'info' });
-        if (r.failed) env.log.warn(`stop command of ${def.name} ${outcome(r)}; signalling instead`);
+      const file = trackFile(env, def);
+      const t = readTracked(file);
+      if (!t) {
+        describeForeign(env, def);
+        return;
       }
-      if (record && recordAlive(record)) {
-        // leave time for SIGKILL and the wait after it
-        const grace = Math.max(0, Math.min(def.stopTimeoutMs ?? Number.POSITIVE_INFINITY, deadline.remaining() - KILL_WAIT_MS - 500));
-        if (def.stop) await waitUntil(() => !recordAlive(record), grace);
-        if (recordAlive(record) && !(await killRecord(record, def.stop ? 0 : grace))) {
-          throw new StepFailure(`process ${record.pid} survived SIGKILL`);
+      if (anythingLeft(t)) {
+        const killAt = deadline.less(killReserve(deadline));
+        let termSent = false;
+        if (def.stop && sameProcess(t)) {
+          const r = await env.exec(def.stop[0]!, def.stop.slice(1), { deadline: killAt, env: def.env, cwd: def.cwd, logLevel: 'info' });
+          termSent = !r.spawnError && !r.failed;
+          if (!termSent) env.log.warn(`stop command of ${def.name} ${outcome(r)}; sending SIGTERM instead`);
         }
+        if (!(await terminate(t, killAt, deadline, termSent))) {
+          throw new StepFailure(`process ${t.pid} or its group survived SIGKILL`);
+        }
+      }
+      // a daemon checks its pid file with kill(pid, 0), which a zombie passes: let init reap it
+      // first, within the stop's time, so that the next start does not find it "still running"
+      if (def.kind === 'forking' && !(await pollUntil(() => reaped(t), deadline, STOP_POLL_MS))) {
+        env.log.info(`process ${t.pid} has exited but is not reaped yet`);
       }
       removeFile(file);
     },

@@ -8,7 +8,7 @@
  *
  * Every error names the offending element (`services[1].command`).
  */
-import { parseDuration } from '../ocf/values.ts';
+import { parseDuration } from '../pacemaker/values.ts';
 
 export type ServiceKind = 'systemd' | 'foreground' | 'forking';
 
@@ -42,6 +42,8 @@ export class ServiceSpecError extends Error {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.@:-]*$/;
+/** A name becomes file names (`<name>.pid`, `<name>.log`, and temporaries beside them). */
+const NAME_MAX = 100;
 const KNOWN = new Set(['name', 'unit', 'command', 'pidfile', 'check', 'stop', 'env', 'cwd', 'start_timeout', 'stop_timeout']);
 
 function argv(value: unknown, path: string): string[] {
@@ -53,8 +55,8 @@ function argv(value: unknown, path: string): string[] {
 }
 
 function duration(value: unknown, path: string): number {
-  const ms = typeof value === 'number' && value >= 0 ? value * 1000 : typeof value === 'string' ? parseDuration(value) : undefined;
-  if (ms === undefined) throw new ServiceSpecError(path, `must be a duration such as "30s" or a number of seconds, got ${JSON.stringify(value)}`);
+  const ms = typeof value === 'number' && value >= 0 ? value * 1000 : typeof value === 'string' ? parseDuration(value) : null;
+  if (ms === null) throw new ServiceSpecError(path, `must be a duration such as "30s" or a number of seconds, got ${JSON.stringify(value)}`);
   return ms;
 }
 
@@ -67,6 +69,7 @@ function serviceFrom(raw: unknown, path: string): ServiceDef {
   if (typeof o.name !== 'string' || !NAME.test(o.name)) {
     throw new ServiceSpecError(`${path}.name`, 'must be a name of letters, digits and _.@:- ');
   }
+  if (o.name.length > NAME_MAX) throw new ServiceSpecError(`${path}.name`, `is ${o.name.length} characters long; at most ${NAME_MAX}, as it names files`);
   const def: ServiceDef = { name: o.name, kind: 'foreground' };
   const backends = ['unit', 'command'].filter((k) => o[k] !== undefined);
   if (backends.length !== 1) throw new ServiceSpecError(path, "needs exactly one of 'unit' (systemd) or 'command'");
@@ -120,6 +123,7 @@ export function parseServices(text: string): ServiceDef[] {
     defs = trimmed.split(/\s+/).map((unit, i) => {
       if (unit.includes('/') || unit.startsWith('{')) throw new ServiceSpecError(`services[${i}]`, `'${unit}' is not a systemd unit name`);
       const name = unit.replace(/\.service$/, '');
+      if (name.length > NAME_MAX) throw new ServiceSpecError(`services[${i}]`, `'${name.slice(0, 40)}…' is ${name.length} characters long; at most ${NAME_MAX}, as it names files`);
       return { name, kind: 'systemd' as const, unit };
     });
   }

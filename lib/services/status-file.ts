@@ -3,7 +3,7 @@
  * Written atomically (temporary file, fsync, rename), so a reader never sees half a file.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../fs/atomic.ts';
 
 export type StepState = 'pending' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
 

@@ -2,13 +2,18 @@
  * Start in order, stop in reverse, monitor all: the services agent's actions, each step
  * recorded in the status file as it happens.
  */
-import type { Deadline } from '../exec/deadline.ts';
+import { Deadline } from '../exec/deadline.ts';
 import type { Logger } from '../log/logger.ts';
-import { OCF, type OcfCode } from '../ocf/codes.ts';
 import { StepFailure, type Backend, type Health } from './backend.ts';
 import type { ServiceDef } from './spec.ts';
 import { readStatus, writeStatusAtomic, type ServicesStatus, type StepState, type StepStatus } from './status-file.ts';
-import { monitorVerdict, type Verdict } from './verdict.ts';
+import { summarize, type Summary } from './verdict.ts';
+
+/** How an action over all services ended. `notInstalled`: it failed because software is missing here. */
+export type ActionResult = { ok: true } | { ok: false; reason: string; notInstalled: boolean };
+
+/** What each later service keeps back, at least, when stop timeouts add up to more than the stop has. */
+const KILL_SHARE_MS = 1000;
 
 export interface StepsEnv {
   defs: ServiceDef[];
@@ -26,9 +31,12 @@ export interface StepsEnv {
 class Recorder {
   private readonly status: ServicesStatus;
   private readonly env: StepsEnv;
+  /** Whether a status file was there before this action. */
+  readonly existed: boolean;
 
   constructor(env: StepsEnv, action: string, previous: ServicesStatus | null = readStatus(env.statusFile)) {
     this.env = env;
+    this.existed = previous !== null;
     const now = new Date(this.now()).toISOString();
     const steps = env.defs.map((d): StepStatus => {
       const old = previous?.steps.find((s) => s.name === d.name);
@@ -63,25 +71,24 @@ class Recorder {
   }
 }
 
-function failureCode(error: unknown): { code: OcfCode; reason: string } {
-  if (error instanceof StepFailure) return { code: error.code ?? OCF.ERR_GENERIC, reason: error.message };
-  return { code: OCF.ERR_GENERIC, reason: (error as Error)?.message ?? String(error) };
+function failureOf(error: unknown): { reason: string; notInstalled: boolean } {
+  if (error instanceof StepFailure) return { reason: error.message, notInstalled: error.notInstalled };
+  return { reason: (error as Error)?.message ?? String(error), notInstalled: false };
 }
 
 async function healthOf(env: StepsEnv, def: ServiceDef): Promise<Health> {
   try {
     return await env.backendFor(def).status(def, env.deadline);
   } catch (error) {
-    const { reason } = failureCode(error);
-    if (error instanceof StepFailure && error.code === OCF.ERR_INSTALLED) throw error;
-    return { state: 'failed', reason, pid: null };
+    const { reason, notInstalled } = failureOf(error);
+    return notInstalled ? { state: 'unavailable', reason } : { state: 'failed', reason, pid: null };
   }
 }
 
-export async function monitorAll(env: StepsEnv): Promise<Verdict> {
+export async function monitorAll(env: StepsEnv): Promise<Summary> {
   const health = [];
   for (const def of env.defs) health.push({ name: def.name, health: await healthOf(env, def) });
-  const verdict = monitorVerdict(health);
+  const summary = summarize(health);
   // Record newly found failures so the operator sees them; leave the file alone otherwise.
   const previous = readStatus(env.statusFile);
   const news = health.filter((h) => h.health.state === 'failed' && previous?.steps.find((s) => s.name === h.name)?.state === 'started');
@@ -90,24 +97,23 @@ export async function monitorAll(env: StepsEnv): Promise<Verdict> {
     for (const n of news) rec.set(n.name, 'failed', { reason: (n.health as { reason: string }).reason });
     rec.save();
   }
-  return verdict;
+  return summary;
 }
 
-export async function startAll(env: StepsEnv): Promise<Verdict> {
+export async function startAll(env: StepsEnv): Promise<ActionResult> {
   const rec = new Recorder(env, 'start');
   for (const def of env.defs) if (rec.get(def.name).state !== 'started') rec.set(def.name, 'pending');
   rec.save();
+  const fail = (def: ServiceDef, error: unknown, durationMs: number | null = null): ActionResult => {
+    const { reason, notInstalled } = failureOf(error);
+    rec.set(def.name, 'failed', { reason, durationMs });
+    rec.save();
+    return { ok: false, reason: `service ${def.name} failed to start: ${reason}`, notInstalled };
+  };
   for (const def of env.defs) {
     const backend = env.backendFor(def);
-    let health: Health;
-    try {
-      health = await healthOf(env, def);
-    } catch (error) {
-      const { code, reason } = failureCode(error);
-      rec.set(def.name, 'failed', { reason });
-      rec.save();
-      return { code, reason: `service ${def.name} failed to start: ${reason}` };
-    }
+    const health = await healthOf(env, def);
+    if (health.state === 'unavailable') return fail(def, new StepFailure(health.reason, { notInstalled: true }));
     if (health.state === 'running') {
       env.log.info(`service ${def.name} already running`);
       rec.set(def.name, 'started', { pid: health.pid, durationMs: rec.get(def.name).durationMs });
@@ -116,7 +122,11 @@ export async function startAll(env: StepsEnv): Promise<Verdict> {
     }
     if (health.state === 'failed') {
       env.log.warn(`service ${def.name} found failed before start (${health.reason}); cleaning up first`);
-      await backend.stop(def, env.deadline.within(def.stopTimeoutMs ?? env.defaultStopTimeoutMs)).catch(() => {});
+      try {
+        await backend.stop(def, env.deadline.within(def.stopTimeoutMs ?? env.defaultStopTimeoutMs));
+      } catch (error) {
+        return fail(def, new StepFailure(`what was left of it could not be stopped: ${failureOf(error).reason}`));
+      }
     }
     const began = rec.now();
     rec.set(def.name, 'starting', { pid: null, durationMs: null });
@@ -128,44 +138,50 @@ export async function startAll(env: StepsEnv): Promise<Verdict> {
       rec.save();
       env.log.info(`service ${def.name} started`, { ms: rec.now() - began, pid: pid ?? undefined });
     } catch (error) {
-      const { code, reason } = failureCode(error);
-      rec.set(def.name, 'failed', { reason, durationMs: rec.now() - began });
-      rec.save();
-      return { code, reason: `service ${def.name} failed to start: ${reason}` };
+      return fail(def, error, rec.now() - began);
     }
   }
-  return { code: OCF.SUCCESS };
+  return { ok: true };
 }
 
-export async function stopAll(env: StepsEnv): Promise<Verdict> {
+/**
+ * The time one service's stop may take: its stop_timeout plus the SIGKILL reserve, less what
+ * the services still to stop after it keep back, so each of them still gets at least its SIGKILL.
+ */
+export function stopWindow(remainingMs: number, stopTimeoutMs: number, later: number): number {
+  const share = later > 0 ? Math.min(KILL_SHARE_MS, remainingMs / (2 * (later + 1))) : 0;
+  return Math.max(0, Math.min(stopTimeoutMs + KILL_SHARE_MS, remainingMs - later * share));
+}
+
+/** Stop every service, in reverse order, even when one fails. */
+export async function stopAll(env: StepsEnv): Promise<ActionResult> {
   const rec = new Recorder(env, 'stop');
+  // a stop where nothing ever started (no status file) leaves no trace unless it fails
+  const save = (): void => {
+    if (rec.existed || failures.length > 0) rec.save();
+  };
   const failures: string[] = [];
-  for (const def of [...env.defs].reverse()) {
+  const order = [...env.defs].reverse();
+  for (const [i, def] of order.entries()) {
     const began = rec.now();
     const backend = env.backendFor(def);
+    const window = stopWindow(env.deadline.remaining(), def.stopTimeoutMs ?? env.defaultStopTimeoutMs, order.length - i - 1);
     rec.set(def.name, 'stopping', { pid: rec.get(def.name).pid });
-    rec.save();
+    save();
     try {
-      await backend.stop(def, env.deadline.within(def.stopTimeoutMs ?? env.defaultStopTimeoutMs));
+      await backend.stop(def, Deadline.after(window));
       const after = await healthOf(env, def);
       if (after.state === 'running') throw new StepFailure('still running after stop');
       rec.set(def.name, 'stopped', { pid: null, durationMs: rec.now() - began });
       env.log.info(`service ${def.name} stopped`, { ms: rec.now() - began });
     } catch (error) {
-      const { code, reason } = failureCode(error);
-      if (code === OCF.ERR_INSTALLED) {
-        // what cannot run on this node is not running on it
-        env.log.warn(`service ${def.name}: ${reason}; counting it as stopped`);
-        rec.set(def.name, 'stopped', { pid: null, reason, durationMs: rec.now() - began });
-        rec.save();
-        continue;
-      }
       // keep going: every other service must still be stopped
+      const { reason } = failureOf(error);
       rec.set(def.name, 'failed', { reason: `stop: ${reason}`, durationMs: rec.now() - began });
       failures.push(`${def.name}: ${reason}`);
     }
-    rec.save();
+    save();
   }
-  if (failures.length > 0) return { code: OCF.ERR_GENERIC, reason: `could not stop ${failures.join('; ')}` };
-  return { code: OCF.SUCCESS };
+  if (failures.length > 0) return { ok: false, reason: `could not stop ${failures.join('; ')}`, notInstalled: false };
+  return { ok: true };
 }

@@ -1,20 +1,33 @@
 /**
- * The small element tree every XML backend produces: what the cluster parsers walk.
+ * The small element tree parseXml builds: what the cluster parsers walk.
  *
  * Attributes live in a plain object (V8 keeps it in fast mode: the same element kinds repeat the
  * same attributes in the same order); an attribute named `__proto__` is defined as own data
- * (`setAttr`), never a prototype. Read attributes as own properties only.
+ * (`setAttr`), never a prototype. Read attributes as own properties only. Elements without
+ * attributes or children share one frozen empty object / array.
  * Text is the concatenated character data of the element itself (CDATA included), or '' when
- * it is whitespace only. `offset` is the index of the element's `<` in the source, so errors
- * can name a line without every element paying for one.
+ * it is whitespace only (or when the caller asked not to keep text).
+ * `index` (1-based position among same-named siblings) and `line` are recorded while parsing,
+ * so an element path or a line costs O(depth), never a scan of siblings.
  */
 export interface XmlElement {
   name: string;
-  attrs: Record<string, string>;
-  children: XmlElement[];
+  attrs: Readonly<Record<string, string>>;
+  children: readonly XmlElement[];
   text: string;
   parent: XmlElement | null;
-  offset: number;
+  /** 1-based position among the parent's children of the same name; 0 for the root. */
+  index: number;
+  /** 1-based line of the element's start tag. */
+  line: number;
+}
+
+/** Values echoed into messages are cut to this many characters, plus "…". */
+export const MAX_ECHO = 200;
+
+/** A value as it may appear in a message: at most MAX_ECHO characters. */
+export function clip(value: string, max = MAX_ECHO): string {
+  return value.length <= max ? value : `${value.slice(0, max)}…`;
 }
 
 /** A typed XML error: what went wrong, where (element path, line, column). */
@@ -26,18 +39,18 @@ export class XmlParseError extends Error {
   readonly column: number;
 
   constructor(reason: string, path: string, line: number, column: number) {
-    super(`XML ${reason} at line ${line}, column ${column}${path ? ` (in ${path})` : ''}`);
+    const why = clip(reason, 2 * MAX_ECHO);
+    super(`XML ${why} at line ${line}, column ${column}${path ? ` (in ${path})` : ''}`);
     this.name = 'XmlParseError';
-    this.reason = reason;
+    this.reason = why;
     this.path = path;
     this.line = line;
     this.column = column;
   }
 }
 
-export function newElement(name: string, parent: XmlElement | null, offset: number): XmlElement {
-  return { name, attrs: {}, children: [], text: '', parent, offset };
-}
+export const NO_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
+export const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]) as readonly XmlElement[];
 
 /** Set an attribute as an own data property (safe for `__proto__`). */
 export function setAttr(attrs: Record<string, string>, name: string, value: string): void {
@@ -45,37 +58,23 @@ export function setAttr(attrs: Record<string, string>, name: string, value: stri
   else attrs[name] = value;
 }
 
+/** Longest element path returned; longer ones keep their start and end around "…". */
+const MAX_PATH = 1000;
+
 /**
  * The path of an element: each step is the name and its 1-based position among siblings of
- * the same name, e.g. `/pacemaker-result/resources[1]/clone[2]/resource[1]`. The root has no index.
+ * the same name, e.g. `/pacemaker-result/resources[1]/clone[2]/resource[1]`. The root has no
+ * index. O(depth); names are clipped, and a path over 1000 characters keeps its two ends.
  */
 export function elementPath(element: XmlElement | null): string {
   const steps: string[] = [];
   for (let el = element; el; el = el.parent) {
-    if (!el.parent) {
-      steps.push(el.name);
-      break;
-    }
-    let index = 0;
-    for (const sibling of el.parent.children) {
-      if (sibling.name === el.name) index++;
-      if (sibling === el) break;
-    }
-    steps.push(`${el.name}[${index}]`);
+    const name = clip(el.name, 100);
+    steps.push(el.parent ? `${name}[${el.index}]` : name);
   }
-  return steps.length ? '/' + steps.reverse().join('/') : '';
-}
-
-/** 1-based line and column of an offset in a text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.min(offset, text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: end - lineStart + 1 };
+  if (!steps.length) return '';
+  const path = '/' + steps.reverse().join('/');
+  return path.length <= MAX_PATH ? path : `${path.slice(0, MAX_PATH / 2)}…${path.slice(-MAX_PATH / 2)}`;
 }
 
 /** Children with a given name. */

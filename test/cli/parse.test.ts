@@ -34,7 +34,7 @@ t.test('parse cib and pcs-status from stdin', async (t) => {
 t.test('parse errors exit 1 naming source and path/line, without a stack', async (t) => {
   const r = ocfkit(['parse', 'crm-mon', '-'], '<pacemaker-result>\n<nodes><node id="1"/></nodes></pacemaker-result>');
   t.equal(r.code, 1);
-  t.match(r.stderr, /crm_mon-xml: <node> has no name attribute \(at \/pacemaker-result\/nodes\[1\]\/node\[1\]\)/);
+  t.match(r.stderr, /crm_mon-xml: <node> has no name attribute \(at \/pacemaker-result\/nodes\[1\]\/node\[1\](, line \d+)?\)/);
   t.notMatch(r.stderr, /\n\s+at /);
   const text = ocfkit(['parse', 'pcs-status', '-'], 'nothing here\n');
   t.equal(text.code, 1);

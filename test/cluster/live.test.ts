@@ -27,7 +27,7 @@ t.test('real crm_mon and cibadmin over a CIB file parse to models', async (t) =>
 });
 
 const fake = (partial: Partial<ExecResult>): Runner => async (command, args) => ({
-  command, args, exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 1, spawnError: null, failed: false, ...partial,
+  command, args, exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, durationMs: 1, spawnError: null, pid: null, failed: false, ...partial,
 });
 
 t.test('pcs failing to reach the cluster is cluster-not-running; other failures are command-failed', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  normalizeRole, normalizeAgent, parseBool, parseDuration, parseScore, resourceOfOpKey, splitOpKey,
+  normalizeRole, normalizeAgent, parseBoolean, parseDuration, parseScore, resourceOfOpKey, splitOpKey,
 } from '../../lib/cluster/normalize.ts';
 
 t.test('roles: Pacemaker 2.1 names, legacy Master/Slave, any case', async (t) => {
@@ -21,9 +21,9 @@ t.test('agents', async (t) => {
 });
 
 t.test('booleans', async (t) => {
-  for (const v of ['true', 'on', 'yes', 'y', '1', 'TRUE']) t.equal(parseBool(v), true, v);
-  for (const v of ['false', 'off', 'no', 'n', '0']) t.equal(parseBool(v), false, v);
-  t.equal(parseBool('maybe'), null);
+  for (const v of ['true', 'on', 'yes', 'y', '1', 'TRUE']) t.equal(parseBoolean(v), true, v);
+  for (const v of ['false', 'off', 'no', 'n', '0']) t.equal(parseBoolean(v), false, v);
+  t.equal(parseBoolean('maybe'), null);
 });
 
 t.test('durations to milliseconds', async (t) => {

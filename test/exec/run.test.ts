@@ -1,5 +1,5 @@
 import t from 'tap';
-import { run, describe, outcome } from '../../lib/exec/run.ts';
+import { run, describe, outcome, killSchedule } from '../../lib/exec/run.ts';
 import { Deadline } from '../../lib/exec/deadline.ts';
 import { createLogger } from '../../lib/log/logger.ts';
 
@@ -36,7 +36,8 @@ t.test('the deadline kills the whole process group', async (t) => {
   const r = await run('sh', ['-c', `sleep ${marker} & sleep ${marker}; true`], { log, deadline: Deadline.after(300), killGraceMs: 200 });
   t.equal(r.timedOut, true);
   t.equal(r.failed, true);
-  t.ok(r.durationMs >= 250 && r.durationMs < 5000, `took ${r.durationMs} ms`);
+  // SIGTERM comes a grace before the deadline (here a quarter of it), SIGKILL at the deadline
+  t.ok(r.durationMs >= 200 && r.durationMs < 5000, `took ${r.durationMs} ms`);
   const before = await run('ps', ['-eo', 'args']);
   t.notMatch(before.stdout, `sleep ${marker}`, 'no child left behind');
 });
@@ -65,4 +66,45 @@ t.test('every call is logged with its command line', async (t) => {
   t.ok(lines.some((l) => l.startsWith('test debug: command done cmd=') && l.includes('\\"a b\\"')), lines.join('\n'));
   t.ok(lines.some((l) => /command exit 3: oops/.test(l)));
   t.equal(describe({ command: 'a', args: ['b c', 'd'] }), 'a "b c" d');
+});
+
+t.test('the result comes when the command exits, not when a daemon it left lets go of its pipes', async (t) => {
+  const marker = `97${process.pid % 1000}.25`;
+  const began = performance.now();
+  // the background sleep keeps stdout and stderr open for minutes
+  const r = await run('sh', ['-c', `setsid sleep ${marker} & echo started`], { log, deadline: Deadline.after(20_000) });
+  const took = performance.now() - began;
+  t.equal(r.exitCode, 0);
+  t.equal(r.stdout, 'started\n', 'what it wrote before exiting is kept');
+  t.ok(took < 10_000, `returned after ${Math.round(took)} ms`);
+  t.ok(r.pid && r.pid > 1, 'the result names the pid (and process group) it ran as');
+  await run('pkill', ['-f', `sleep ${marker}`]);
+});
+
+t.test('SIGTERM, the grace and SIGKILL all fit inside the deadline', async (t) => {
+  const four = killSchedule({ deadline: Deadline.after(4000) });
+  t.ok(four.termMs > 2950 && four.termMs <= 3000 && Math.round(four.killMs - four.termMs) === 1000, `a 1 s grace taken out of the deadline: ${JSON.stringify(four)}`);
+  const tight = killSchedule({ deadline: Deadline.after(400) });
+  t.ok(tight.killMs <= 400 && tight.termMs < tight.killMs, `tight deadline: ${JSON.stringify(tight)}`);
+  t.same(killSchedule({ deadline: Deadline.after(60_000), timeoutMs: 2000 }), { termMs: 2000, killMs: 3000 }, 'a cap well inside the deadline');
+
+  // a command that ignores SIGTERM still ends by the deadline
+  const began = performance.now();
+  const r = await run('sh', ['-c', "trap '' TERM; sleep 30 & wait; sleep 30"], { log, deadline: Deadline.after(1500) });
+  const took = performance.now() - began;
+  t.equal(r.timedOut, true);
+  t.ok(took < 1500 + 600, `ended ${Math.round(took)} ms after start for a 1500 ms deadline`);
+});
+
+t.test('deadlines run on a monotonic clock: a wall-clock step does not move them', async (t) => {
+  const realNow = Date.now;
+  const d = Deadline.after(5000);
+  try {
+    Date.now = () => realNow() + 3_600_000; // the wall clock jumps an hour ahead
+    t.ok(d.remaining() > 4000, `remaining ${Math.round(d.remaining())} ms after the jump`);
+    Date.now = () => realNow() - 3_600_000; // and an hour back
+    t.ok(d.remaining() <= 5000, 'never more than was given');
+  } finally {
+    Date.now = realNow;
+  }
 });

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Deadline, operationDeadline, safetyMargin } from '../../lib/exec/deadline.ts';
 import { readNotify } from '../../lib/ocf/notify.ts';
-import { parseBoolean, parseDuration, parseInteger } from '../../lib/ocf/values.ts';
+import { parseBoolean, parseDuration, parseInteger } from '../../lib/pacemaker/values.ts';
 import { readEnv } from '../../lib/ocf/context.ts';
 
 t.test('safety margin: 5 %, at least 500 ms, at most 10 s, never over a quarter', async (t) => {
@@ -78,18 +78,18 @@ t.test('no notify type means no notify info', async (t) => {
 t.test('OCF values', async (t) => {
   for (const v of ['1', 'true', 'YES', 'on', 'y']) t.equal(parseBoolean(v), true, v);
   for (const v of ['0', 'false', 'No', 'off', 'n']) t.equal(parseBoolean(v), false, v);
-  t.equal(parseBoolean('maybe'), undefined);
+  t.equal(parseBoolean('maybe'), null);
   t.equal(parseInteger('-12'), -12);
-  t.equal(parseInteger('1.5'), undefined);
-  t.equal(parseInteger('99999999999999999999'), undefined);
+  t.equal(parseInteger('1.5'), null);
+  t.equal(parseInteger('99999999999999999999'), null);
   t.equal(parseDuration('30'), 30_000, 'bare numbers are seconds');
   t.equal(parseDuration('30s'), 30_000);
   t.equal(parseDuration('250ms'), 250);
   t.equal(parseDuration('2min'), 120_000);
   t.equal(parseDuration('1h'), 3_600_000);
   t.equal(parseDuration('1.5s'), 1_500);
-  t.equal(parseDuration('-1s'), undefined);
-  t.equal(parseDuration('soon'), undefined);
+  t.equal(parseDuration('-1s'), null);
+  t.equal(parseDuration('soon'), null);
 });
 
 t.test('environment split', async (t) => {

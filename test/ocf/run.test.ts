@@ -1,6 +1,7 @@
 import t from 'tap';
 import { defineAgent, generic, misconfigured, notInstalled, OCF, OcfError, runAgent } from '../../lib/ocf/index.ts';
 import type { OcfContext } from '../../lib/ocf/context.ts';
+import { exitReasonLine } from '../../lib/ocf/run.ts';
 
 let seen: OcfContext<unknown> | undefined;
 
@@ -196,4 +197,11 @@ t.test('OcfError carries its code', async (t) => {
   const e = new OcfError(OCF.ERR_PERM, 'no');
   t.equal(e.code, 4);
   t.equal(e.message, 'no');
+});
+
+t.test('exit reasons are cut to 128 bytes at a character boundary', async (t) => {
+  t.equal(exitReasonLine('short  reason\n second line'), 'short reason second line');
+  const cut = exitReasonLine('service db failed to start: ' + 'é'.repeat(200));
+  t.ok(Buffer.byteLength(cut) <= 128, `${Buffer.byteLength(cut)} bytes`);
+  t.match(cut, /^service db failed to start: é+…$/);
 });

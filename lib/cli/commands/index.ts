@@ -1,8 +1,20 @@
 import type { CommandModule } from 'yargs';
 import { installCommand } from './install.ts';
-import { parseCommand } from './parse.ts';
-import { labCommand } from './lab.ts';
+import { parseCommand, parseSubcommands } from './parse.ts';
+import { labCommand, labSubcommands } from './lab.ts';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [installCommand, parseCommand, labCommand];
+
+const word = (c: { command?: string | readonly string[] }): string => String(c.command).split(' ')[0]!;
+
+/** The command words the CLI knows: each command and its subcommands (checked before yargs runs). */
+export const commandTree: Record<string, readonly string[]> = {
+  [word(installCommand)]: [],
+  [word(parseCommand)]: parseSubcommands.map(word),
+  [word(labCommand)]: labSubcommands.map(word),
+};
+
+/** Options of any command that take a value: the word after them is not a command word. */
+export const VALUE_OPTIONS: readonly string[] = ['name', 'prefix', 'provider', 'from', 'nodes', 'token', 'fence-delay', 'fence-delay-target', 'timeout', 'wait'];

@@ -4,6 +4,7 @@
  * already there is left alone; a changed one is replaced atomically (temporary file, rename),
  * so a monitor that starts mid-install runs either the old or the new agent, never half.
  */
+import { fsyncDir, fsyncFile } from '../../fs/atomic.ts';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,14 @@ function sameContent(a: string, b: string): boolean {
   if (!existsSync(b) || lstatSync(b).isSymbolicLink()) return false;
   if (statSync(a).size !== statSync(b).size) return false;
   return readFileSync(a).equals(readFileSync(b));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The built agents directory: next to the bundled CLI (dist/cli → dist/resource.d/ocfkit). */
@@ -63,11 +72,23 @@ export function installAgents(source: string, prefix: string, provider: string):
       continue;
     }
     const tmp = join(target, `.${name}.tmp-${process.pid}`);
-    copyFileSync(from, tmp);
-    chmodSync(tmp, 0o755);
-    renameSync(tmp, to);
+    try {
+      copyFileSync(from, tmp);
+      chmodSync(tmp, 0o755);
+      fsyncFile(tmp);
+      renameSync(tmp, to);
+    } catch (error) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing to clean
+      }
+      throw error;
+    }
     result.installed.push(name);
   }
+  // the renames (and new links) survive a power cut once the directory is on disk
+  if (result.installed.length > 0) fsyncDir(target);
   return result;
 }
 
@@ -80,6 +101,7 @@ export const installCommand: CommandModule<object, { prefix: string; provider: s
       .option('provider', { type: 'string', default: 'ocfkit', describe: 'the provider directory name' })
       .option('from', { type: 'string', describe: 'directory of built agents (default: this build)' }) as never,
   handler: (argv) => {
+    if (argv.from !== undefined && !isDirectory(argv.from)) throw new CliError(`--from ${argv.from}: no such directory (give the folder of built agents, e.g. dist/resource.d/ocfkit)`, 2);
     const result = installAgents(argv.from ?? builtAgentsDir(), argv.prefix, argv.provider);
     for (const n of result.installed) process.stdout.write(`installed ${join(result.target, n)}\n`);
     for (const n of result.unchanged) process.stdout.write(`unchanged ${join(result.target, n)}\n`);

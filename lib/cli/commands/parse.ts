@@ -18,14 +18,15 @@ interface ParseArgs {
   quiet: boolean;
 }
 
-async function readInput(file: string): Promise<string> {
+/** The input as bytes: the cluster parsers decode strictly (invalid UTF-8 is an error, not U+FFFD). */
+async function readInput(file: string): Promise<Buffer> {
   try {
     if (file === '-') {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      return Buffer.concat(chunks);
     }
-    return await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     throw new CliError(`cannot read ${file === '-' ? 'stdin' : file}: ${e.code ?? e.message}`, 1);
@@ -46,7 +47,7 @@ interface AnyWarning {
   message?: string;
 }
 
-function sub(name: string, describe: string, parse: (text: string) => { warnings: AnyWarning[] }): CommandModule<object, ParseArgs> {
+function sub(name: string, describe: string, parse: (input: Buffer) => { warnings: AnyWarning[] }): CommandModule<object, ParseArgs> {
   return {
     command: `${name} [file]`,
     describe,
@@ -74,7 +75,7 @@ export const parseSubcommands = [
   sub('crm-mon', 'crm_mon XML (--output-as=xml or legacy --as-xml) to the ClusterStatus model', parseCrmMonXml),
   sub('cib', 'CIB XML (cibadmin --query) to the Cib model', parseCibXml),
   sub('pcs-status', 'pcs status / pcs status --full / pcs status resources text to the PcsStatus model', parsePcsStatus),
-  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (text) => parseDrbd(text)),
+  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes.toString('utf8'))),
 ];
 
 export const parseCommand: CommandModule<object, object> = {
