@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { runMemoryShape } from './memory-shape.ts';
 import { runStartupBench } from './startup.ts';
+import { runDrbdBench } from './drbd.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -24,6 +25,8 @@ const sections: [string, () => Promise<string>][] = [
   ['Memory of the two executable forms', () => runMemoryShape()],
   ['DRBD status parsing', script('packages/drbd-status-parser/bench/parse.ts')],
   ['Cluster state parsing', script('bench/cluster.ts', ['--expose-gc'])],
+  ['DRBD agent: ocf:ocfkit:drbd vs ocf:linbit:drbd', () => runDrbdBench()],
+  ['HAProxy retargeting', script('bench/haproxy.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,63 @@
+/**
+ * Running drbdadm and drbdsetup, found on PATH (real DRBD, the lab's simulator, or a test's
+ * stand-ins: the agent cannot tell them apart). Every call is bounded by the operation's deadline.
+ */
+import { outcome, type ExecResult, type Runner } from '../exec/run.ts';
+import type { Deadline } from '../exec/deadline.ts';
+import { parseEvents2, DrbdParseError } from 'drbd-status-parser';
+import { factsFromStatus, type DrbdFacts } from './facts.ts';
+import { parseVersion, VersionParseError, type DrbdVersion } from './version.ts';
+
+export interface ToolEnv {
+  exec: Runner;
+  deadline: Deadline;
+  /** drbdconf, passed to drbdadm as `-c`. */
+  conf: string;
+  resource: string;
+}
+
+export type StatusRead =
+  | { kind: 'ok'; facts: DrbdFacts; result: ExecResult }
+  /** drbdsetup could not be started at all (ENOENT, EACCES). */
+  | { kind: 'missing'; reason: string }
+  | { kind: 'failed'; reason: string };
+
+/**
+ * One status read: `drbdsetup events2 --now <res>`. It works on both generations (drbdsetup-84
+ * on 8.4, drbdsetup on 9) and lists nothing but `exists -` when the resource is down.
+ */
+export async function readStatus(env: ToolEnv, timeoutMs?: number): Promise<StatusRead> {
+  const r = await env.exec('drbdsetup', ['events2', '--now', env.resource], { deadline: env.deadline, timeoutMs });
+  if (r.spawnError) return { kind: 'missing', reason: `drbdsetup ${outcome(r)}` };
+  if (r.failed) return { kind: 'failed', reason: `drbdsetup events2 ${outcome(r)}` };
+  try {
+    return { kind: 'ok', facts: factsFromStatus(parseEvents2(r.stdout), env.resource), result: r };
+  } catch (error) {
+    if (error instanceof DrbdParseError) return { kind: 'failed', reason: `drbdsetup events2 output: ${error.message}` };
+    throw error;
+  }
+}
+
+export type VersionRead = { kind: 'ok'; version: DrbdVersion } | { kind: 'missing'; reason: string } | { kind: 'failed'; reason: string };
+
+export async function readVersion(env: ToolEnv): Promise<VersionRead> {
+  const r = await env.exec('drbdadm', ['--version'], { deadline: env.deadline });
+  if (r.spawnError) return { kind: 'missing', reason: `drbdadm ${outcome(r)}` };
+  // drbdadm --version exits 0, and 20 on some utils when the module is missing: judge the text
+  try {
+    return { kind: 'ok', version: parseVersion(r.stdout) };
+  } catch (error) {
+    if (error instanceof VersionParseError) return { kind: 'failed', reason: `${error.message} (${outcome(r)})` };
+    throw error;
+  }
+}
+
+/** `drbdadm -c <conf> <verb…> <resource>`. */
+export function drbdadm(env: ToolEnv, verb: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  return env.exec('drbdadm', ['-c', env.conf, ...verb, env.resource], { deadline: env.deadline, timeoutMs: opts.timeoutMs, logLevel: 'info' });
+}
+
+/** The last line drbdadm wrote on stderr (its message), for an exit reason. */
+export function lastLine(r: ExecResult): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').pop()?.slice(0, 200) ?? '';
+}
