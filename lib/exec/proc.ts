@@ -68,6 +68,39 @@ export function startedSince(s: ProcessIdentity, start: string): boolean {
   return Number(s.start) >= Number(start);
 }
 
+/**
+ * This boot's id. Start times count clock ticks since boot, so an identity recorded before a
+ * reboot may name a process of this boot that merely started later: records carry the boot id.
+ */
+export function bootId(): string {
+  return readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+}
+
+/**
+ * The live processes whose environment (as it was at their exec) holds `entry` (`NAME=value`).
+ * A mark in the environment is inherited through fork, setsid, setpgid and double forks, which
+ * leave a process group; each is checked again after its environment was read, so a pid
+ * recycled meanwhile is not taken for it.
+ */
+export function processesWithEnv(entry: string): ProcStat[] {
+  const needle = Buffer.from(`\0${entry}\0`);
+  const found: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isSafeInteger(pid) || pid <= 1 || pid === process.pid) continue;
+    const s = procStat(pid);
+    if (!s) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    if (Buffer.concat([Buffer.from([0]), environ, Buffer.from([0])]).includes(needle) && procStat(pid)?.start === s.start) found.push(s);
+  }
+  return found;
+}
+
 /** The live (non-zombie) members of process group `pgid`. */
 export function groupMembers(pgid: number): ProcStat[] {
   const members: ProcStat[] = [];

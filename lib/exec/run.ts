@@ -35,6 +35,12 @@ export interface ExecOptions {
   log?: Logger;
   /** Log level of the success line (`debug` keeps monitor quiet). */
   logLevel?: 'debug' | 'info';
+  /**
+   * When the command exits, kill what it left in its process group (a check or a stop command
+   * that forgot a background child would otherwise leave one per call). Not for commands that
+   * start daemons, which may stay in the group.
+   */
+  reapGroup?: boolean;
 }
 
 export interface ExecResult {
@@ -173,8 +179,9 @@ export const run: Runner = (command, args, options = {}) => {
       if (done) return;
       done = true;
       for (const timer of timers) clearTimeout(timer);
-      // a timed-out command's group dies whole, whatever its leader did
-      if (timedOut && child.pid) signalGroup(child.pid, 'SIGKILL');
+      // a timed-out command's group dies whole, whatever its leader did; so does what a
+      // command that must leave nothing behind left
+      if ((timedOut || options.reapGroup) && child.pid) signalGroup(child.pid, 'SIGKILL');
       child.stdout!.destroy();
       child.stderr!.destroy();
       child.stdin?.destroy();

@@ -3,8 +3,9 @@
  * survives a power cut once we return: a temporary file beside it, every byte written, fsync,
  * rename, fsync of the directory. On failure nothing is left behind but what was there before.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from './dirs.ts';
 
 /** Write all of `data`: writeSync may write less than asked, and a non-blocking pipe may say EAGAIN. */
 export function writeAllSync(fd: number, data: Uint8Array): void {
@@ -31,12 +32,22 @@ export function fsyncFile(path: string): void {
 /** Make a rename or a new file in `dir` durable. */
 export const fsyncDir = fsyncFile;
 
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // nothing to clean
+  }
+}
+
 export function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o644): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const tmp = `${path}.tmp-${process.pid}`;
   try {
-    const fd = openSync(tmp, 'w', mode);
+    // a fresh file, never through a name planted in the folder (a symbolic link to /etc/passwd)
+    removeIfThere(tmp);
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
     try {
       writeAllSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
       fsyncSync(fd);
@@ -45,11 +56,7 @@ export function writeFileAtomic(path: string, text: string | Uint8Array, mode = 
     }
     renameSync(tmp, path);
   } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean
-    }
+    removeIfThere(tmp);
     throw error;
   }
   fsyncDir(dir);

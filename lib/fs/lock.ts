@@ -12,10 +12,12 @@
  * waiter prints. Releasing unlinks the file while still holding it; a waiter that then got the
  * unlinked file sees it is no longer the one at the path and starts over.
  */
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Deadline } from '../exec/deadline.ts';
 import { childProcess } from '../exec/lazy.ts';
+import { makeDirs } from './dirs.ts';
+import { openPlainFile } from './plain.ts';
 
 export interface LockHolder {
   pid: number;
@@ -89,9 +91,10 @@ function stillTheFile(fd: number, file: string): boolean {
 
 function openLockFile(file: string): number {
   for (;;) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
+    makeDirs(dirname(file), 0o755);
     try {
-      return openSync(file, 'a+', 0o644);
+      // never through a planted symbolic link: the holder record truncates what it opens
+      return openPlainFile(file, 'read-append', 0o644);
     } catch (error) {
       // the folder was removed between mkdir and open by a releasing holder: again
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

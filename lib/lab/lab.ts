@@ -3,7 +3,7 @@
  * namespaces, and returns a `Lab` handle to run commands in its nodes, read crm_mon, power nodes
  * off and on, cut the link and take it all down.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, outcome, type ExecResult } from '../exec/run.ts';
@@ -34,6 +34,12 @@ export interface LabOptions extends LockOptions {
   fenceDelayTarget?: 'node1' | 'node2';
   /** The repository's dist/ (default: found from this module; OCFKIT_DIST overrides). */
   distDir?: string;
+  /**
+   * A host folder whose files appear in every node's /usr/local/bin (symlinks in the overlay's
+   * layer, so edits are seen at once), ahead of /usr/sbin and /usr/bin on the nodes' PATH: e.g.
+   * test/drbd-sim/bin, the DRBD simulator's drbdadm and drbdsetup.
+   */
+  extraBin?: string;
   stateRoot?: string;
   log?: Logger;
   /** Budget for the whole `up` (default 120 s). */
@@ -50,6 +56,8 @@ export interface LabRecord {
   fenceDelayMs: number;
   fenceDelayTarget: 'node1' | 'node2';
   distDir: string;
+  /** LabOptions.extraBin (absolute), or null. */
+  extraBin?: string | null;
   stateRoot: string;
   subnet: string;
   state: 'creating' | 'up';
@@ -293,7 +301,8 @@ function sameOptions(a: LabRecord, b: LabRecord): boolean {
     a.stonith === b.stonith &&
     a.fenceDelayMs === b.fenceDelayMs &&
     a.fenceDelayTarget === b.fenceDelayTarget &&
-    a.distDir === b.distDir
+    a.distDir === b.distDir &&
+    (a.extraBin ?? null) === (b.extraBin ?? null)
   );
 }
 
@@ -311,6 +320,11 @@ function writeLayers(paths: LabPaths, record: LabRecord): void {
   symlinkSync(join(record.distDir, 'resource.d', 'ocfkit'), join(paths.ocfDir, 'ocfkit'));
   mkdirSync(paths.binDir, { recursive: true });
   symlinkSync(join(record.distDir, 'cli', 'ocfkit.mjs'), join(paths.binDir, 'ocfkit'));
+  if (record.extraBin) {
+    for (const name of readdirSync(record.extraBin)) {
+      if (name !== 'ocfkit') symlinkSync(join(record.extraBin, name), join(paths.binDir, name));
+    }
+  }
 }
 
 /**
@@ -341,6 +355,7 @@ async function bringUp(options: LabOptions): Promise<Lab> {
     fenceDelayMs: options.fenceDelayMs ?? 5000,
     fenceDelayTarget: options.fenceDelayTarget ?? 'node2',
     distDir: resolve(options.distDir ?? defaultDistDir()),
+    extraBin: options.extraBin ? resolve(options.extraBin) : null,
     stateRoot,
     subnet: paths.subnet,
     state: 'creating',

@@ -58,6 +58,20 @@ function formatFields(fields: Fields): string {
   return out;
 }
 
+/**
+ * A log line stays one line of printable text whatever a message quotes (a service's output,
+ * a file's content): line breaks, terminal escapes and other control or format characters
+ * are written as escapes.
+ */
+export function oneLine(line: string): string {
+  return line.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Level from OCF conventions: HA_debug=1 or OCF_TRACE_RA turns on debug lines. */
 export function levelFromEnv(env: NodeJS.ProcessEnv): Level {
   const wanted = env.OCFKIT_LOG_LEVEL;
@@ -74,7 +88,7 @@ export function createLogger(options: LoggerOptions): Logger {
 
   const write = (level: Level, msg: string, fields?: Fields): void => {
     if (ORDER[level] < threshold) return;
-    const line = `${prefix} ${level}: ${msg}${fields ? formatFields(fields) : ''}`;
+    const line = oneLine(`${prefix} ${level}: ${msg}${fields ? formatFields(fields) : ''}`);
     sink(line);
     if (options.syslog && (level === 'warn' || level === 'error')) options.syslog(level, line);
   };

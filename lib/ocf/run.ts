@@ -38,9 +38,13 @@ export interface RunOptions {
 /** Pacemaker keeps 128 bytes of an exit reason: the important part comes first. */
 const MAX_REASON_BYTES = 128;
 
-/** One line, at most 128 bytes of UTF-8, cut at a character boundary with an ellipsis. */
+/**
+ * One line of printable text, at most 128 bytes of UTF-8, cut at a character boundary with an
+ * ellipsis. A reason may quote a service's own output: control characters (NUL, which ends the
+ * string in Pacemaker's C, terminal escapes, DEL, C1) and invisible format characters become '?'.
+ */
 export function exitReasonLine(reason: string): string {
-  const flat = reason.replace(/\s+/g, ' ').trim();
+  const flat = reason.replace(/\s+/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '?').trim();
   if (Buffer.byteLength(flat) <= MAX_REASON_BYTES) return flat;
   const room = MAX_REASON_BYTES - Buffer.byteLength('…');
   let out = '';
@@ -156,13 +160,14 @@ export async function runAgent<S extends ParameterSpecs>(spec: AgentSpec<S>, opt
     try {
       const got = await acquireLock(path, action, waitUntil, (holder) => log.info(`waiting for another operation on this resource: ${describeHolder(holder)}`));
       if ('release' in got) release = got.release;
-      why = 'busy' in got ? describeHolder(got.busy) : '';
+      why = 'busy' in got ? `another operation on this resource: ${describeHolder(got.busy)}` : '';
     } catch (error) {
+      // no lock to be had at all (no flock, a read-only folder): say so, not "another operation"
       why = (error as Error).message;
     }
     if (why) {
-      if (action !== 'stop') return finish(OCF.ERR_GENERIC, `another operation on this resource: ${why}`);
-      log.warn(`another operation on this resource: ${why}; stopping anyway`);
+      if (action !== 'stop') return finish(OCF.ERR_GENERIC, why);
+      log.warn(`${why}; stopping anyway`);
     }
   }
 

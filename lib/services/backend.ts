@@ -53,7 +53,7 @@ const CHECK_CAP_MS = 10_000;
 /** Run the service's `check`, if it has one: null when it passes, else what went wrong. */
 export async function runCheck(env: BackendEnv, def: ServiceDef, deadline: Deadline): Promise<string | null> {
   if (!def.check) return null;
-  const r = await env.exec(def.check[0]!, def.check.slice(1), { deadline, timeoutMs: CHECK_CAP_MS, env: def.env, cwd: def.cwd });
+  const r = await env.exec(def.check[0]!, def.check.slice(1), { deadline, timeoutMs: CHECK_CAP_MS, env: def.env, cwd: def.cwd, reapGroup: true });
   return r.failed ? `check ${outcome(r)}` : null;
 }
 

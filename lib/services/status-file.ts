@@ -2,7 +2,7 @@
  * The per-step status file: what the operator CLI reads to show a failover's progress.
  * Written atomically (temporary file, fsync, rename), so a reader never sees half a file.
  */
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic.ts';
 
 export type StepState = 'pending' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
@@ -29,7 +29,20 @@ export interface ServicesStatus {
   steps: StepStatus[];
 }
 
+/**
+ * Replace the status file. Whatever else is at the path (a `status_file` that names a system
+ * file by mistake, a folder, a device) is never replaced: that throws instead.
+ */
 export function writeStatusAtomic(path: string, status: ServicesStatus): void {
+  let there: Stats | undefined;
+  try {
+    there = lstatSync(path);
+  } catch {
+    // nothing there yet
+  }
+  if (there && (!there.isFile() || readStatus(path) === null)) {
+    throw new Error(`${path} exists and is not an ocfkit status file: left as it is`);
+  }
   writeFileAtomic(path, JSON.stringify(status, null, 2) + '\n');
 }
 

@@ -1,10 +1,12 @@
 /**
  * What ocfkit started, by identity: our record of a service's process (pid and start time from
- * /proc, and the process group we may signal whole), and a daemon's own pid file as the daemon
- * writes it. Nothing is ever signalled on the word of a pid file alone.
+ * /proc, and the process group we may signal whole), the mark every process we start carries
+ * in its environment (so that a worker which left the group by setsid, a daemon that restarted
+ * itself under a new pid, or what a start killed midway left are still found), and a daemon's
+ * own pid file as the daemon writes it. Nothing is ever signalled on the word of a pid file alone.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { groupMembers, procStat, sameProcess, startedSince, type ProcessIdentity } from '../exec/proc.ts';
+import { bootId, groupMembers, procStat, processesWithEnv, sameProcess, startedSince, type ProcessIdentity } from '../exec/proc.ts';
 import { signalGroup, signalProcess } from '../exec/signal.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
 
@@ -16,6 +18,20 @@ export interface Tracked extends ProcessIdentity {
   pgid: number | null;
 }
 
+/** The environment variable that marks the processes of a service (and all they start) as ours. */
+export const MARK_VARIABLE = 'OCFKIT_SERVICE';
+
+/** Everything of a service that may be ours: the record, when there is one, and the mark (`NAME=value`). */
+export interface Ours {
+  record: Tracked | null;
+  mark: string;
+}
+
+/** The mark of the service whose record is at `recordPath`: unique per node, resource and service. */
+export function markOf(recordPath: string): string {
+  return `${MARK_VARIABLE}=${recordPath}`;
+}
+
 /** Our record, or null when there is none or it is not ours (unreadable, foreign shape). */
 export function readTracked(path: string): Tracked | null {
   let text: string;
@@ -25,9 +41,11 @@ export function readTracked(path: string): Tracked | null {
     return null;
   }
   try {
-    const r = JSON.parse(text) as Partial<Tracked>;
+    const r = JSON.parse(text) as Partial<Tracked> & { boot?: unknown };
     const pid = r.pid;
-    if (!Number.isSafeInteger(pid) || pid! <= 1 || typeof r.start !== 'string' || !/^\d+$/.test(r.start)) return null;
+    if (!Number.isSafeInteger(pid) || pid! <= 1 || typeof r.start !== 'string' || !/^[1-9]\d*$/.test(r.start)) return null;
+    // start times count from boot: a record of another boot names nothing of ours
+    if (r.boot !== undefined && r.boot !== bootId()) return null;
     const pgid = Number.isSafeInteger(r.pgid) && r.pgid! > 1 ? r.pgid! : null;
     return { pid: pid!, start: r.start, pgid };
   } catch {
@@ -37,7 +55,8 @@ export function readTracked(path: string): Tracked | null {
 
 /** Write our record durably; throws when it cannot be written (the caller must then undo). */
 export function writeTracked(path: string, tracked: Tracked): void {
-  writeFileAtomic(path, JSON.stringify(tracked) + '\n');
+  const { pid, start, pgid } = tracked;
+  writeFileAtomic(path, JSON.stringify({ pid, start, pgid, boot: bootId() }) + '\n');
 }
 
 export function removeFile(path: string): void {
@@ -82,13 +101,26 @@ function groupLeft(t: Tracked): number {
   return groupMembers(t.pgid).filter((m) => startedSince(m, t.start)).length;
 }
 
-/** Is anything of ours still running: the main process, or any process of our group? */
-export function anythingLeft(t: Tracked): boolean {
-  return sameProcess(t) || groupLeft(t) > 0;
+/** The processes carrying the mark, but not the main process of the record (signalled apart). */
+function marked(o: Ours): ProcessIdentity[] {
+  return processesWithEnv(o.mark).filter((p) => !(o.record && p.pid === o.record.pid));
 }
 
-/** Signal everything of ours: the group as a whole (ESRCH means none left), the main process by identity. */
-export function signalAll(t: Tracked, signal: NodeJS.Signals): void {
-  if (t.pgid !== null && groupLeft(t) > 0) signalGroup(t.pgid, signal);
-  if (t.pgid === null || procStat(t.pid)?.pgid !== t.pgid) signalProcess(t, signal);
+/** Is anything of ours still running: the main process, any process of our group, any process carrying our mark? */
+export function anythingLeft(o: Ours): boolean {
+  const t = o.record;
+  return (t !== null && (sameProcess(t) || groupLeft(t) > 0)) || marked(o).length > 0;
+}
+
+/**
+ * Signal everything of ours: the group as a whole (ESRCH means none left), the main process
+ * and every marked process by identity.
+ */
+export function signalAll(o: Ours, signal: NodeJS.Signals): void {
+  const t = o.record;
+  if (t !== null) {
+    if (t.pgid !== null && groupLeft(t) > 0) signalGroup(t.pgid, signal);
+    if (t.pgid === null || procStat(t.pid)?.pgid !== t.pgid) signalProcess(t, signal);
+  }
+  for (const p of marked(o)) signalProcess(p, signal);
 }

@@ -171,6 +171,7 @@ t.test('a check that leaves a background child does not hold up monitor', async 
   const m = s.timed('monitor', {}, { ...recurring, OCF_RESKEY_CRM_meta_timeout: '20000' });
   t.equal(m.code, 0);
   t.ok(m.ms < 10_000, `monitor returned when the check exited (${m.ms} ms)`);
+  t.same(sleepers(tag), [], 'and what the check left in its process group is gone, not one leak per monitor');
 });
 
 t.test('every operation ends before Pacemaker kills it', async (t) => {
