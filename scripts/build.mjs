@@ -19,7 +19,9 @@ const finalDist = join(root, 'dist');
 // Build beside dist/ and swap it in at the end: a lab or a test cluster may be running the
 // agents from dist/ right now, and an agent that vanishes for the seconds a build takes makes
 // Pacemaker fail a stop and fence the node.
-const dist = join(root, '.dist-next');
+// Per process, so that two builds at once (two engineers, a test rebuilding) never share a
+// staging folder; the last one to swap in wins.
+const dist = join(root, `.dist-next-${process.pid}`);
 const node = process.env.OCFKIT_NODE || '/usr/bin/node';
 const agentsOut = join(dist, 'agents');
 const ocfDir = join(dist, 'resource.d', 'ocfkit');
@@ -141,10 +143,19 @@ if (!unsupported) {
   for (const name of names) chmodSync(join(ocfDir, name), 0o755);
   form = `CommonJS bundles (no SEA: ${unsupported})`;
 }
-const old = join(root, '.dist-old');
+const old = join(root, `.dist-old-${process.pid}`);
 rmSync(old, { recursive: true, force: true });
-if (existsSync(finalDist)) renameSync(finalDist, old);
-renameSync(dist, finalDist);
+for (let attempt = 0; ; attempt++) {
+  if (existsSync(finalDist)) renameSync(finalDist, old);
+  try {
+    renameSync(dist, finalDist);
+    break;
+  } catch (error) {
+    // another build swapped its dist/ in between our two renames: set it aside too, and again
+    if (attempt >= 5 || !['ENOTEMPTY', 'EEXIST'].includes(error.code)) throw error;
+    rmSync(old, { recursive: true, force: true });
+  }
+}
 rmSync(old, { recursive: true, force: true });
 for (const out of others) console.log(`built ${out.slice(dist.length + 1).replace(/^/, 'dist/')}`);
 console.log(`agents in dist/resource.d/ocfkit: ${names.join(', ')} as ${form}`);

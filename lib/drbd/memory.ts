@@ -10,7 +10,7 @@
  * (an attrd that restarts alone, an operator's `crm_attribute -D`): then the value is simply
  * written again, once, through attrd (never a CIB query).
  */
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../fs/json.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { identityOf, type ProcessIdentity } from '../exec/proc.ts';
@@ -46,18 +46,9 @@ export function memoryPath(rscTmp: string, instance: string): string {
 }
 
 export function loadMemory(path: string): Memory | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const m = JSON.parse(text) as Memory;
-    return m && m.v === 1 && typeof m.attr === 'string' ? m : null;
-  } catch {
-    return null; // torn or foreign: as if absent (everything is written again)
-  }
+  // torn or foreign: as if absent (everything is written again)
+  const m = readJsonFile(path) as Memory | null;
+  return m && m.v === 1 && typeof m.attr === 'string' ? m : null;
 }
 
 export function saveMemory(path: string, m: Memory): void {

@@ -4,6 +4,7 @@
  */
 import { lstatSync, readFileSync, type Stats } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic.ts';
+import { readJsonFile } from '../fs/json.ts';
 
 export type StepState = 'pending' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
 
@@ -48,16 +49,6 @@ export function writeStatusAtomic(path: string, status: ServicesStatus): void {
 
 /** The status file's content, or null when there is none or it is unreadable. */
 export function readStatus(path: string): ServicesStatus | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const parsed = JSON.parse(text) as ServicesStatus;
-    return parsed && parsed.version === 1 && Array.isArray(parsed.steps) ? parsed : null;
-  } catch {
-    return null;
-  }
+  const parsed = readJsonFile(path) as ServicesStatus | null;
+  return parsed && parsed.version === 1 && Array.isArray(parsed.steps) ? parsed : null;
 }

@@ -9,6 +9,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { bootId, groupMembers, procStat, processesWithEnv, sameProcess, startedSince, type ProcessIdentity } from '../exec/proc.ts';
 import { signalGroup, signalProcess } from '../exec/signal.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
+import { readJsonFile } from '../fs/json.ts';
 
 export interface Tracked extends ProcessIdentity {
   /**
@@ -34,23 +35,14 @@ export function markOf(recordPath: string): string {
 
 /** Our record, or null when there is none or it is not ours (unreadable, foreign shape). */
 export function readTracked(path: string): Tracked | null {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const r = JSON.parse(text) as Partial<Tracked> & { boot?: unknown };
-    const pid = r.pid;
-    if (!Number.isSafeInteger(pid) || pid! <= 1 || typeof r.start !== 'string' || !/^[1-9]\d*$/.test(r.start)) return null;
-    // start times count from boot: a record of another boot names nothing of ours
-    if (r.boot !== undefined && r.boot !== bootId()) return null;
-    const pgid = Number.isSafeInteger(r.pgid) && r.pgid! > 1 ? r.pgid! : null;
-    return { pid: pid!, start: r.start, pgid };
-  } catch {
-    return null;
-  }
+  const r = readJsonFile(path) as (Partial<Tracked> & { boot?: unknown }) | null;
+  if (!r || typeof r !== 'object') return null;
+  const pid = r.pid;
+  if (!Number.isSafeInteger(pid) || pid! <= 1 || typeof r.start !== 'string' || !/^[1-9]\d*$/.test(r.start)) return null;
+  // start times count from boot: a record of another boot names nothing of ours
+  if (r.boot !== undefined && r.boot !== bootId()) return null;
+  const pgid = Number.isSafeInteger(r.pgid) && r.pgid! > 1 ? r.pgid! : null;
+  return { pid: pid!, start: r.start, pgid };
 }
 
 /** Write our record durably; throws when it cannot be written (the caller must then undo). */
