@@ -14,6 +14,8 @@ import { readVersion, type ToolEnv } from '../lib/drbd/tools.ts';
 import { metaProblems, peerPrimaryPolicy, resourceNameProblem, wfcTimeoutMs } from '../lib/drbd/validate.ts';
 import { versionCode, type DrbdVersion } from '../lib/drbd/version.ts';
 import { PARAMETERS } from '../lib/drbd/parameters.ts';
+import { nodeNameProblem } from '../lib/drbd/node-names.ts';
+import { readNameFacts } from '../lib/drbd/node-names-read.ts';
 
 type P = Params<typeof PARAMETERS>;
 
@@ -122,6 +124,13 @@ async function validate(ctx: OcfContext<P>): Promise<void> {
   if (problems.length > 0) {
     for (const p of problems.slice(1)) ctx.log.error(p);
     throw misconfigured(problems[0]!);
+  }
+  if (ctx.action === 'validate-all') {
+    const names = nodeNameProblem(await readNameFacts({ ...toolEnv(ctx), onNode: m.onNode }));
+    if (names) {
+      ctx.log.error(names.detail);
+      throw misconfigured(names.reason);
+    }
   }
 }
 

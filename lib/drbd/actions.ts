@@ -26,10 +26,9 @@ function statusProblem(s: Exclude<StatusRead, { kind: 'ok' }>): Answer {
 
 function laggingWarning(env: DrbdEnv, f: DrbdFacts): void {
   if (f.laggingVolumes.length === 0) return;
-  env.log.warn(
-    `volumes of ${f.resource} differ: ${f.laggingVolumes.map((v) => `volume ${v.volume} is ${v.disk}`).join(', ')}; ` +
-      `the score follows the worst volume (${f.local}) until they are UpToDate (a volume added live starts Inconsistent)`,
-  );
+  const unsynced = f.unsyncedVolumes.length > 0 ? `; volume ${f.unsyncedVolumes.join(', ')} is Inconsistent on every node (added live, initial sync not started: no node can be promoted until it is)` : '';
+  const follows = f.primary && f.unsyncedVolumes.length > 0 ? `this Primary keeps the score of its other volumes (${f.local})` : `the score follows the worst volume (${f.local}) until they are UpToDate`;
+  env.log.warn(`volumes of ${f.resource} differ: ${f.laggingVolumes.map((v) => `volume ${v.volume} is ${v.disk}`).join(', ')}; ${follows}${unsynced}`);
 }
 
 export async function monitor(env: DrbdEnv): Promise<Answer> {

@@ -4,6 +4,12 @@
  * Several volumes reduce to their worst: the local disk class of the resource is the worst local
  * volume's, the peer class the worst peer volume's. The volumes that differ are kept for a
  * warning (a volume added live comes up Inconsistent while the others are UpToDate).
+ *
+ * One exception: on a Primary, a volume that is Inconsistent here and on every connected peer
+ * (added live, its initial sync not started: no node has better data for it) does not count.
+ * Counting it would drop the score of the whole resource on the one node that can stay Primary
+ * (DRBD refuses to promote any node while no copy of that volume is UpToDate), so that Pacemaker
+ * could demote it for nothing. On a Secondary it counts: DRBD would refuse its promotion.
  */
 import { factsFor, type DiskState, type DrbdStatus, type Resource } from 'drbd-status-parser';
 
@@ -30,6 +36,8 @@ export interface DrbdFacts {
   splitBrainEvidence: string[];
   /** Local volumes whose disk state differs from the best one (e.g. a volume added live). */
   laggingVolumes: { volume: number; disk: DiskState }[];
+  /** Volumes Inconsistent here and on every connected peer (added live, never synced). */
+  unsyncedVolumes: number[];
   /** Minors of the local volumes (for /dev/drbdN). */
   minors: number[];
   /** One line for logs and exit reasons: `Secondary disk:UpToDate peer:Connected/Secondary/UpToDate`. */
@@ -68,6 +76,7 @@ export function notConfigured(resource: string): DrbdFacts {
     splitBrain: false,
     splitBrainEvidence: [],
     laggingVolumes: [],
+    unsyncedVolumes: [],
     minors: [],
     summary: 'not configured (down)',
     fingerprint: 'down',
@@ -81,12 +90,27 @@ function peerClassOf(res: Resource): PeerClass {
   return pvs.every((p) => p.peerDisk === 'UpToDate') ? 'UpToDate' : 'Known';
 }
 
+/** Volumes Inconsistent here whose every peer copy is known and Inconsistent too. */
+function unsyncedVolumes(res: Resource): number[] {
+  return res.volumes
+    .filter((v) => v.disk === 'Inconsistent')
+    .filter((v) => {
+      const peers = res.connections.flatMap((c) => c.volumes.filter((p) => p.volume === v.volume));
+      return peers.length > 0 && peers.length === res.connections.length && peers.every((p) => p.peerDisk === 'Inconsistent');
+    })
+    .map((v) => v.volume);
+}
+
 export function factsOfResource(res: Resource): DrbdFacts {
   const f = factsFor(res);
-  const classes = res.volumes.map((v) => localClass(v.disk));
+  const unsynced = unsyncedVolumes(res);
+  // on a Primary, a never-synced volume does not lower the resource (see the head comment)
+  const counted = f.primary && unsynced.length < res.volumes.length ? res.volumes.filter((v) => !unsynced.includes(v.volume)) : res.volumes;
+  const classes = counted.map((v) => localClass(v.disk));
   const worst = classes.length === 0 ? 'Transitional' : classes.reduce((a, b) => (rank(b) < rank(a) ? b : a));
-  const best = classes.length === 0 ? worst : classes.reduce((a, b) => (rank(b) > rank(a) ? b : a));
-  const lagging = res.volumes.length > 1 && worst !== best ? res.volumes.filter((v) => localClass(v.disk) !== best).map((v) => ({ volume: v.volume, disk: v.disk })) : [];
+  const all = res.volumes.map((v) => localClass(v.disk));
+  const best = all.length === 0 ? worst : all.reduce((a, b) => (rank(b) > rank(a) ? b : a));
+  const lagging = res.volumes.length > 1 && all.some((c) => c !== best) ? res.volumes.filter((v) => localClass(v.disk) !== best).map((v) => ({ volume: v.volume, disk: v.disk })) : [];
   const conn = res.connections[0];
   const peerDisks = [...new Set(res.connections.flatMap((c) => c.volumes.map((p) => p.peerDisk)))].join(',') || 'DUnknown';
   const disks = [...new Set(res.volumes.map((v) => v.disk))].join(',') || 'none';
@@ -103,6 +127,7 @@ export function factsOfResource(res: Resource): DrbdFacts {
     splitBrain: f.splitBrainSuspected,
     splitBrainEvidence: f.splitBrainEvidence,
     laggingVolumes: lagging,
+    unsyncedVolumes: unsynced,
     minors: res.volumes.map((v) => v.minor).filter((m): m is number => typeof m === 'number'),
     summary,
     fingerprint: `${res.role}|${res.volumes.map((v) => v.disk).join(',')}|${res.connections.map((c) => `${c.state}/${c.peerRole}/${c.volumes.map((p) => p.peerDisk).join(',')}`).join(';')}`,

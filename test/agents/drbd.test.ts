@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { agentPath, CLEAN_PATH, runBuiltAgent, scratch, spawnClean } from '../helpers/agent.ts';
 
 const STANDIN = join(import.meta.dirname, '..', 'fixtures', 'drbd-standin');
+const CONF = join(import.meta.dirname, '..', 'fixtures', 'drbd-conf');
+
+/** validate-all at OCF_CHECK_LEVEL 10 in a UTS namespace whose host name is `host` (unshare -u; root). */
+function inHost(host: string, env: Record<string, string>, params: Record<string, string>, extra: Record<string, string> = {}) {
+  const full: Record<string, string> = { ...env, OCF_ROOT: '/usr/lib/ocf', OCF_CHECK_LEVEL: '10', ...extra };
+  for (const [k, v] of Object.entries(params)) full[`OCF_RESKEY_${k}`] = v;
+  const r = spawnClean('/usr/bin/unshare', ['-u', '/bin/sh', '-c', 'hostname "$0" && exec "$@"', host, agentPath('drbd'), 'validate-all'], full);
+  return { status: r.status, reasons: r.stderr.split('\n').filter((l) => l.startsWith('ocf-exit-reason:')).map((l) => l.slice(16)) };
+}
 const VM = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'drbd-vm');
 const S = {
   fresh: `${VM}/01-fresh-md-connected-secondary-secondary-inconsistent/node1`,
@@ -260,7 +269,25 @@ t.test('validation', async (t) => {
   const ver = s.run('start', {}, { require_drbd_module_version_ge: '9.0.16' });
   t.equal(ver.code, 5);
   t.match(ver.reasons[0], /DRBD module 8.4.11 is older than require_drbd_module_version_ge=9.0.16/);
-  t.equal(s.run('validate-all', { OCF_CHECK_LEVEL: '10' }).code, 0);
+  s.set('stdout.dump', readFileSync(join(CONF, 'drbd-utils9.22-drbdadm-84-dump-r0-on-node1.txt'), 'utf8'));
+  t.equal(inHost('node1', s.env, s.params).status, 0, 'validate-all level 10: host, Pacemaker and DRBD say node1');
   const primitive = s.run('start', { OCF_RESKEY_CRM_meta_clone: '' });
   t.equal(primitive.code, 6, 'not a clone');
+});
+
+t.test('validate-all (level 10) names the node names that differ', async (t) => {
+  const s = setup('names', S.secondary);
+  s.set('stdout.dump', readFileSync(join(CONF, 'drbd-utils9.22-drbdadm-84-dump-r0-on-node1.txt'), 'utf8'));
+  t.equal(inHost('node1', s.env, s.params).status, 0, 'all say node1');
+  const pm = inHost('node1', s.env, s.params, { OCF_RESKEY_CRM_meta_on_node: 'node1.example.com' });
+  t.equal(pm.status, 6);
+  t.same(pm.reasons, ['node names differ: host=node1 pacemaker=node1.example.com drbd(r0)=node1,node2']);
+  // drbdadm-84 on a host the resource has no `on` section for (a real capture of its refusal)
+  s.set('stdout.dump', '');
+  s.set('stderr.dump', readFileSync(join(CONF, 'drbd-utils9.22-drbdadm-84-dump-r0-on-node1-example-com.stderr'), 'utf8').trim());
+  s.set('rc.dump', '1');
+  const host = inHost('node1.example.com', s.env, s.params);
+  t.equal(host.status, 6);
+  t.same(host.reasons, ['node names differ: host=node1.example.com pacemaker=node1 drbd(r0)=none-for-this-host']);
+  t.equal(s.run('validate-all').code, 0, 'level 0 does not look');
 });

@@ -118,3 +118,25 @@ t.test('who holds a device open: processes by /proc/*/fd, mounts by major:minor'
   t.equal(describeHolders(0, { mountinfo: mi }), '/dev/drbd0 held by mounted on /srv, mounted on /mnt/with space');
   t.equal(describeHolders(0, { mountinfo: '' }), '/dev/drbd0: no holder found');
 });
+
+t.test('a volume added live, Inconsistent on every node: a Primary keeps its score, a Secondary gets none', async (t) => {
+  const state = (role: string, peerRole: string) => `exists resource name:r0 role:${role} suspended:no
+exists connection name:r0 peer-node-id:0 conn-name:peer connection:Connected role:${peerRole}
+exists device name:r0 volume:0 minor:0 disk:UpToDate
+exists device name:r0 volume:1 minor:1 disk:Inconsistent
+exists peer-device name:r0 peer-node-id:0 conn-name:peer volume:0 replication:Established peer-disk:UpToDate resync-suspended:no
+exists peer-device name:r0 peer-node-id:0 conn-name:peer volume:1 replication:Established peer-disk:Inconsistent resync-suspended:no
+exists -
+`;
+  const p = factsFromStatus(parseEvents2(state('Primary', 'Secondary')), 'r0');
+  t.equal(p.local, 'UpToDate', 'the never-synced volume does not count on the Primary');
+  t.same(p.unsyncedVolumes, [1]);
+  t.same(p.laggingVolumes, [{ volume: 1, disk: 'Inconsistent' }], 'still named for the warning');
+  const s = factsFromStatus(parseEvents2(state('Secondary', 'Primary')), 'r0');
+  t.equal(s.local, 'Inconsistent', 'on a Secondary it counts: DRBD would refuse its promotion');
+  t.same(s.unsyncedVolumes, [1]);
+  // a resync target is not "never synced": the peer has the data
+  const target = factsFromStatus(parseEvents2(state('Primary', 'Secondary').replace('volume:1 replication:Established peer-disk:Inconsistent', 'volume:1 replication:SyncTarget peer-disk:UpToDate')), 'r0');
+  t.equal(target.local, 'Inconsistent');
+  t.same(target.unsyncedVolumes, []);
+});

@@ -2,10 +2,11 @@ import type { CommandModule } from 'yargs';
 import { installCommand } from './install.ts';
 import { parseCommand, parseSubcommands } from './parse.ts';
 import { labCommand, labSubcommands } from './lab.ts';
+import { drbdCommand, drbdSubcommands } from './drbd.ts';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [installCommand, parseCommand, labCommand];
+export const commands: CommandModule<any, any>[] = [installCommand, parseCommand, labCommand, drbdCommand];
 
 const word = (c: { command?: string | readonly string[] }): string => String(c.command).split(' ')[0]!;
 
@@ -14,7 +15,8 @@ export const commandTree: Record<string, readonly string[]> = {
   [word(installCommand)]: [],
   [word(parseCommand)]: parseSubcommands.map(word),
   [word(labCommand)]: labSubcommands.map(word),
+  [word(drbdCommand)]: drbdSubcommands.map(word),
 };
 
 /** Options of any command that take a value: the word after them is not a command word. */
-export const VALUE_OPTIONS: readonly string[] = ['name', 'prefix', 'provider', 'from', 'nodes', 'token', 'fence-delay', 'fence-delay-target', 'timeout', 'wait'];
+export const VALUE_OPTIONS: readonly string[] = ['name', 'prefix', 'provider', 'from', 'nodes', 'token', 'fence-delay', 'fence-delay-target', 'timeout', 'wait', 'resource', 'clone', 'node'];
