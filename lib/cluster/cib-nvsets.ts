@@ -67,7 +67,8 @@ export function collectSets(ctx: XmlContext, el: XmlElement, kind: string): { se
 /** Values of the sets without rules, first (highest score first) wins, as Pacemaker reads them. */
 export function mergeSets(sets: NvSet[]): Record<string, string> {
   const merged: Record<string, string> = {};
-  const ordered = [...sets].sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+  if (sets.length === 0) return merged;
+  const ordered = sets.length === 1 ? sets : [...sets].sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
   for (const set of ordered) {
     if (set.rule) continue;
     for (const [k, v] of Object.entries(set.values)) if (!has(merged, k)) setOwn(merged, k, v);

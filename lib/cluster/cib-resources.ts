@@ -3,7 +3,7 @@ import type { XmlElement } from '../xml/parse-xml.ts';
 import type { CibBundle, CibClone, CibGroup, CibOp, CibPrimitive, CibResource } from './cib-model.ts';
 import { collectSets, parseNvSet } from './cib-nvsets.ts';
 import { agentOf, bool, normalizeRole, parseBoolean, parseDuration, parseInteger } from './normalize.ts';
-import { type XmlContext, clip, extraAttrs } from './xml-context.ts';
+import { type XmlContext, assignOwn, clip, extraAttrs } from './xml-context.ts';
 
 const PRIMITIVE_KNOWN = new Set(['id', 'class', 'provider', 'type', 'description', 'template']);
 const OP_KNOWN = new Set(['id', 'name', 'interval', 'timeout', 'role', 'on-fail', 'enabled']);
@@ -65,9 +65,17 @@ function primitive(ctx: XmlContext, el: XmlElement): CibPrimitive {
       ctx.unknownElement(child, '<primitive>');
     }
   }
+  const b = base(ctx, el, PRIMITIVE_KNOWN);
+  // One literal with every field (no spread): V8 then keeps all of them inside the object.
   return {
     kind: 'primitive',
-    ...base(ctx, el, PRIMITIVE_KNOWN),
+    id: b.id,
+    description: b.description,
+    meta: b.meta,
+    targetRole: b.targetRole,
+    managed: b.managed,
+    metaSets: b.metaSets,
+    extra: b.extra,
     agent: agentOf(a.class, a.provider, a.type),
     class: a.class ?? null,
     provider: a.provider ?? null,
@@ -84,7 +92,7 @@ function parseOp(ctx: XmlContext, el: XmlElement): CibOp {
   const a = el.attrs;
   const meta: Record<string, string> = {};
   for (const child of el.children) {
-    if (child.name === 'meta_attributes' || child.name === 'instance_attributes') Object.assign(meta, parseNvSet(ctx, child).values);
+    if (child.name === 'meta_attributes' || child.name === 'instance_attributes') assignOwn(meta, parseNvSet(ctx, child).values);
   }
   return {
     id: a.id ?? null,

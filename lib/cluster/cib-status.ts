@@ -3,7 +3,7 @@ import type { XmlElement } from '../xml/parse-xml.ts';
 import type { LrmOp, LrmResource, NodeState } from './cib-model.ts';
 import { parseNvSet } from './cib-nvsets.ts';
 import { agentOf, parseBoolean, parseDuration, parseInteger } from './normalize.ts';
-import { type XmlContext, extraAttrs } from './xml-context.ts';
+import { type XmlContext, assignOwn, extraAttrs } from './xml-context.ts';
 
 const NODE_STATE_KNOWN = new Set(['id', 'uname', 'in_ccm', 'crmd', 'join', 'expected', 'remote_node']);
 const OP_KNOWN = new Set([
@@ -40,7 +40,7 @@ export function parseStatus(ctx: XmlContext, el: XmlElement): NodeState[] {
     for (const c of ns.children) {
       if (c.name === 'transient_attributes') {
         for (const set of c.children) {
-          if (set.name === 'instance_attributes') Object.assign(state.transientAttributes, parseNvSet(ctx, set).values);
+          if (set.name === 'instance_attributes') assignOwn(state.transientAttributes, parseNvSet(ctx, set).values);
         }
       } else if (c.name === 'lrm') {
         for (const list of c.children) {

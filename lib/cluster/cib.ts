@@ -10,7 +10,8 @@ import { parseConstraints } from './cib-constraints.ts';
 import { parseResourceList } from './cib-resources.ts';
 import { parseStatus } from './cib-status.ts';
 import { bool, parseBoolean, parseInteger } from './normalize.ts';
-import { XmlContext, clip, parseTree, setOwn } from './xml-context.ts';
+import { XmlContext, clip, setOwn } from './xml-context.ts';
+import { cibPrune } from './prune.ts';
 import type { ParserInput } from './input.ts';
 
 /** Configuration sections `cibadmin --query --scope <section>` prints as the root. */
@@ -18,7 +19,7 @@ const SCOPES: ReadonlySet<string> = new Set(['crm_config', 'nodes', 'resources',
 
 export function parseCibXml(input: ParserInput): Cib {
   const ctx = new XmlContext('cib-xml');
-  const root = parseTree(ctx.source, input);
+  const root = ctx.parse(input, cibPrune);
   if (root.name !== 'cib' && root.name !== 'configuration' && root.name !== 'status' && !SCOPES.has(root.name)) {
     throw ctx.error(root, `root element <${clip(root.name)}> is not <cib>`);
   }

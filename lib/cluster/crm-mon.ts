@@ -6,14 +6,15 @@
 import type { XmlElement } from '../xml/parse-xml.ts';
 import type { ClusterStatus } from './model.ts';
 import { bool, parseBoolean, parseInteger } from './normalize.ts';
-import { XmlContext, clip, parseTree, setOwn } from './xml-context.ts';
+import { XmlContext, clip, setOwn } from './xml-context.ts';
+import { crmMonPrune } from './prune.ts';
 import type { ParserInput } from './input.ts';
 import { nestedInstances, parseResources } from './crm-mon-resources.ts';
 import { parseBans, parseFailures, parseNodeAttributes, parseNodeHistory, parseNodes, parseTickets } from './crm-mon-nodes.ts';
 
 export function parseCrmMonXml(input: ParserInput): ClusterStatus {
   const ctx = new XmlContext('crm_mon-xml');
-  const root = parseTree(ctx.source, input);
+  const root = ctx.parse(input, crmMonPrune);
   if (root.name !== 'pacemaker-result' && root.name !== 'crm_mon') {
     throw ctx.error(root, `root element <${clip(root.name)}> is neither <pacemaker-result> nor <crm_mon>`);
   }

@@ -1,7 +1,8 @@
 /**
  * Typed parse errors and warnings of the cluster parsers. Every one names the source kind and
  * where: an element path for XML (and the line of the element), a line number for text.
- * Messages are bounded: values echoed in them are clipped (`clip`), a whole message is at most
+ * Messages are bounded and printable: values echoed in them are clipped (`clip`: at most
+ * MAX_ECHO characters, control characters escaped as `\xNN`/`\uNNNN`), a whole message is at most
  * MAX_MESSAGE characters, and a parse keeps at most MAX_WARNINGS warnings plus one line counting
  * the rest.
  */
@@ -12,6 +13,21 @@ export { clip };
 export type SourceKind = 'crm_mon-xml' | 'cib-xml' | 'pcs-status';
 
 export const MAX_MESSAGE = 600;
+
+/**
+ * pcs status text: at most this many distinct nodes. Corosync clusters have at most 32 full
+ * members (Pacemaker's documented limit); Pacemaker Remote and guest nodes reach hundreds or a
+ * few thousand. A name in `Online: [ … ]` costs a few bytes of text and a whole NodeStatus
+ * (~250 bytes) of model, so without a limit a 10 MB node list needs ~300 MB.
+ */
+export const MAX_NODES = 10_000;
+
+/**
+ * pcs status text: at most this many resource instances. A name in a clone summary
+ * (`Started: [ a b … ]`) costs a few bytes of text and a whole ResourceInstance (~300 bytes).
+ * Pacemaker's scheduler handles a few thousand resources; 250,000 is far beyond any cluster.
+ */
+export const MAX_INSTANCES = 250_000;
 export const MAX_WARNINGS = 1000;
 
 export class ClusterParseError extends Error {
@@ -73,7 +89,8 @@ export class WarningList {
 
   push(warning: ParseWarning): void {
     if (!this.room()) return;
-    this.list.push(warning.message.length > MAX_MESSAGE ? { ...warning, message: clip(warning.message, MAX_MESSAGE) } : warning);
+    const message = clip(warning.message, MAX_MESSAGE);
+    this.list.push(message === warning.message ? warning : { ...warning, message });
   }
 
   /** The kept warnings, plus one counting the dropped ones. Call once, at the end of the parse. */

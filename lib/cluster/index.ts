@@ -2,7 +2,7 @@
 export { parseCrmMonXml } from './crm-mon.ts';
 export { parseCibXml } from './cib.ts';
 export { parsePcsStatus } from './pcs-status.ts';
-export { ClusterParseError } from './errors.ts';
+export { ClusterParseError, MAX_INSTANCES, MAX_NODES, MAX_WARNINGS } from './errors.ts';
 export type { ParseWarning, SourceKind } from './errors.ts';
 export {
   normalizeRole, normalizeAgent, parseBoolean, parseDuration, parseScore, INFINITY_SCORE, splitOpKey,

@@ -53,7 +53,8 @@ export function decodeInput(source: SourceKind, input: ParserInput): string {
       const at = loneSurrogateAt(input);
       throw new ClusterParseError(source, `lone surrogate at character offset ${at} (not Unicode text)`, { line: lineColumn(input, at).line });
     }
-    return input;
+    // A byte-order mark is not content: TextDecoder drops it from bytes; do the same for text.
+    return input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   }
   const nul = input.indexOf(0);
   if (nul !== -1) throw new ClusterParseError(source, `NUL byte at byte offset ${nul}`, { line: lineOfByte(input, nul) });

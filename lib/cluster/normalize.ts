@@ -3,9 +3,27 @@
  * value spellings (roles, booleans, integers, durations, scores) are Pacemaker's, shared with
  * the agents: lib/pacemaker/values.ts.
  */
-import { parseBoolean } from '../pacemaker/values.ts';
+import { parseBoolean, parseDuration as readDuration } from '../pacemaker/values.ts';
 
-export { INFINITY_SCORE, normalizeRole, parseBoolean, parseDuration, parseInteger, parseScore, type Role } from '../pacemaker/values.ts';
+export { INFINITY_SCORE, normalizeRole, parseBoolean, parseInteger, parseScore, type Role } from '../pacemaker/values.ts';
+
+/** Decimal digits (a fraction allowed), a unit of letters, or an ISO 8601 duration: nothing JavaScript's Number() reads besides. */
+const DURATION_TEXT = /^\s*(?:\d+(?:\.\d+)?\s*[a-z]*|P[\dDTHMS.]+)\s*$/i;
+
+/**
+ * A Pacemaker duration in milliseconds (lib/pacemaker/values.ts), as the cluster state holds it:
+ * null unless the text is a decimal duration (Pacemaker reads no hex, exponent or `Infinity`)
+ * whose milliseconds are a safe integer. `1e308`, `0x10` or 400 nines are unreadable (null),
+ * never Infinity, 1e+23 or 16000.
+ */
+export function parseDuration(value: string | undefined | null, bareUnit: 'ms' | 's' = 's'): number | null {
+  if (value === undefined || value === null) return null;
+  // The common case (the status section's `0`, `12`, `60000`): whole numbers, read here directly.
+  if (value.length > 0 && value.length <= 12 && /^\d+$/.test(value)) return Number(value) * (bareUnit === 'ms' ? 1 : 1000);
+  if (!DURATION_TEXT.test(value)) return null;
+  const ms = readDuration(value, bareUnit);
+  return ms !== null && Number.isSafeInteger(ms) ? ms : null;
+}
 
 /** `ocf::heartbeat:IPaddr2` → `ocf:heartbeat:IPaddr2`; other agents unchanged. */
 export function normalizeAgent(value: string): string {

@@ -3,7 +3,7 @@
  * clones (`Clone Set … (promotable)`, pcs 0.9 `Master/Slave Set`), bundles with replicas, and
  * the collapsed `Started: [ a b ]` summaries. Indentation gives nesting.
  */
-import { clip, type WarningList } from './errors.ts';
+import { ClusterParseError, MAX_INSTANCES, clip, type WarningList } from './errors.ts';
 import type { ResourceCollection, ResourceInstance } from './model.ts';
 import { normalizeAgent, normalizeRole, type Role } from './normalize.ts';
 
@@ -34,12 +34,16 @@ const NO_MEMBER: Member = { cloneId: null, groupId: null, bundleId: null, replic
 
 /** A frame on top of `parent`: what it inherits is computed once, not per line below it. */
 function frame(parent: Frame | undefined, f: Pick<Frame, 'indent' | 'kind' | 'id' | 'childId' | 'promotable' | 'managed'>): Frame {
-  const member = { ...(parent?.member ?? NO_MEMBER) };
+  const up = parent?.member ?? NO_MEMBER;
+  const member: Member = { cloneId: up.cloneId, groupId: up.groupId, bundleId: up.bundleId, replica: up.replica };
   if (f.kind === 'clone') member.cloneId = f.id;
   else if (f.kind === 'group') member.groupId = f.id;
   else if (f.kind === 'bundle') member.bundleId = f.id;
   else member.replica = Number(f.id);
-  const self = { ...f, clone: parent?.clone ?? null, bundle: parent?.bundle ?? null, member } as Frame;
+  const self: Frame = {
+    indent: f.indent, kind: f.kind, id: f.id, childId: f.childId, promotable: f.promotable, managed: f.managed,
+    clone: parent?.clone ?? null, bundle: parent?.bundle ?? null, member,
+  };
   if (f.kind === 'clone') self.clone = self;
   if (f.kind === 'bundle') self.bundle = self;
   return self;
@@ -92,11 +96,27 @@ function newCollection(kind: ResourceCollection['kind'], id: string, flags: stri
   };
 }
 
-export function parseResourceLines(lines: TextLine[], warnings: WarningList): ResourceText {
+/** One string per distinct value (agents and node names repeat on every line). */
+type Intern = (value: string) => string;
+
+function interner(): Intern {
+  const known = new Map<string, string>();
+  return (value) => {
+    const seen = known.get(value);
+    if (seen !== undefined) return seen;
+    if (known.size < 100_000) known.set(value, value);
+    return value;
+  };
+}
+
+export function parseResourceLines(lines: Iterable<TextLine>, warnings: WarningList): ResourceText {
   const out: ResourceText = { collections: [], instances: [], collapsed: false };
+  const intern = interner();
   const stack: Frame[] = [];
   const find = (kind: 'clone' | 'bundle') => stack[stack.length - 1]?.[kind] ?? undefined;
   const push = (f: Pick<Frame, 'indent' | 'kind' | 'id' | 'childId' | 'promotable' | 'managed'>) => stack.push(frame(stack[stack.length - 1], f));
+  const tooMany = (l: TextLine) =>
+    new ClusterParseError('pcs-status', `more than ${MAX_INSTANCES} resource instances (the limit: far beyond any cluster)`, { line: l.line });
   for (const l of lines) {
     while (stack.length && stack[stack.length - 1]!.indent >= l.indent) stack.pop();
     const t = l.text;
@@ -131,14 +151,21 @@ export function parseResourceLines(lines: TextLine[], warnings: WarningList): Re
       }
       out.collapsed = true;
       const flags = flagsOf(m[2]);
-      for (const node of m[3]!.split(/\s+/).filter(Boolean)) {
+      // Names one at a time (no array of them all first): a summary can be a 10 MB line.
+      for (const word of m[3]!.matchAll(/\S+/g)) {
+        const node = word[0];
+        if (out.instances.length >= MAX_INSTANCES) throw tooMany(l);
+        const mem = membership(stack);
         out.instances.push({
-          ...membership(stack),
+          cloneId: mem.cloneId,
+          groupId: mem.groupId,
+          bundleId: mem.bundleId,
+          replica: mem.replica,
           id: clone.childId!,
           agent: null,
           role,
           targetRole: flags.includes('disabled') ? 'Stopped' : null,
-          nodes: role === 'Stopped' ? [] : [node],
+          nodes: role === 'Stopped' ? [] : [intern(node)],
           active: role !== 'Stopped',
           managed: clone.managed,
           failed: false,
@@ -152,25 +179,27 @@ export function parseResourceLines(lines: TextLine[], warnings: WarningList): Re
     } else if ((m = REPLICA_LINE.exec(t)) && find('bundle')) {
       // The replica line names the replica, not the primitive inside it.
       out.collapsed = true;
-      const inst = primitive(m[1]!, m[3]!, m[4]!, stack, l, warnings);
+      const inst = primitive(m[1]!, m[3]!, m[4]!, stack, l, warnings, intern);
       inst.replica = Number(/-(\d+)$/.exec(m[1]!)?.[1] ?? NaN);
       if (Number.isNaN(inst.replica)) inst.replica = null;
       inst.extra = { ...inst.extra, replicaLine: 'true', ip: m[2]! };
+      if (out.instances.length >= MAX_INSTANCES) throw tooMany(l);
       out.instances.push(inst);
     } else if ((m = PRIMITIVE.exec(t))) {
-      out.instances.push(primitive(m[1]!, m[2]!, m[3]!, stack, l, warnings));
+      if (out.instances.length >= MAX_INSTANCES) throw tooMany(l);
+      out.instances.push(primitive(m[1]!, m[2]!, m[3]!, stack, l, warnings, intern));
     } else {
-      warnings.push({ source: 'pcs-status', line: l.line, message: `unrecognised resource line "${t.slice(0, 80)}"` });
+      warnings.push({ source: 'pcs-status', line: l.line, message: `unrecognised resource line "${clip(t, 80)}"` });
     }
   }
   return out;
 }
 
 function membership(stack: Frame[]): Member {
-  return { ...(stack[stack.length - 1]?.member ?? NO_MEMBER) };
+  return stack[stack.length - 1]?.member ?? NO_MEMBER;
 }
 
-function primitive(id: string, agent: string, state: string, stack: Frame[], l: TextLine, warnings: WarningList): ResourceInstance {
+function primitive(id: string, agent: string, state: string, stack: Frame[], l: TextLine, warnings: WarningList, intern: Intern): ResourceInstance {
   const flags: string[] = [];
   // A match starts only where white space starts: `\s*\(` alone rescans a long run per character.
   let rest = state.replace(/(?<!\s)\s*\(([^()]*)\)/g, (_all, f: string) => {
@@ -208,7 +237,7 @@ function primitive(id: string, agent: string, state: string, stack: Frame[], l: 
   let list = nodeText;
   if (list.startsWith('[')) list = list.slice(1);
   if (list.endsWith(']')) list = list.slice(0, -1);
-  const nodes = list.split(/\s+/).filter(Boolean);
+  const nodes = list.split(/\s+/).filter(Boolean).map(intern);
   let targetRole: Role | null = null;
   const extraFlags: string[] = [];
   for (const f of flags) {
@@ -217,10 +246,15 @@ function primitive(id: string, agent: string, state: string, stack: Frame[], l: 
     else if (tr) targetRole = normalizeRole(tr[1]) ?? 'Unknown';
     else if (!['unmanaged', 'blocked', 'failure ignored', 'UNCLEAN'].includes(f)) extraFlags.push(f);
   }
+  // One literal with every field (no spread): V8 then keeps all of them inside the object.
+  const m = membership(stack);
   return {
-    ...membership(stack),
+    cloneId: m.cloneId,
+    groupId: m.groupId,
+    bundleId: m.bundleId,
+    replica: m.replica,
     id,
-    agent: normalizeAgent(agent),
+    agent: intern(normalizeAgent(agent)),
     role,
     targetRole,
     nodes,

@@ -1,5 +1,5 @@
 /** The non-resource sections of `pcs status` text: summary, nodes, attributes, failures, … */
-import type { WarningList } from './errors.ts';
+import { ClusterParseError, MAX_NODES, type WarningList, clip } from './errors.ts';
 import { ownOrNew, setOwn } from './xml-context.ts';
 import type { FailedAction, NodeStatus, NodeType, Ticket } from './model.ts';
 import type { MigrationEntry, PcsStatus } from './pcs-model.ts';
@@ -67,6 +67,9 @@ export function nodeLine(l: TextLine, s: PcsStatus, byName: Map<string, NodeStat
   const get = (name: string, type: NodeType): NodeStatus => {
     let node = byName.get(name);
     if (!node) {
+      if (byName.size >= MAX_NODES) {
+        throw new ClusterParseError('pcs-status', `more than ${MAX_NODES} nodes (the limit: a cluster has at most 32 members and a few thousand remote nodes)`, { line: l.line });
+      }
       node = blankNode(name, type);
       s.nodes.push(node);
       byName.set(name, node);
@@ -77,7 +80,8 @@ export function nodeLine(l: TextLine, s: PcsStatus, byName: Map<string, NodeStat
   if ((m = /^(Online|OFFLINE|RemoteOnline|RemoteOFFLINE|GuestOnline|GuestOFFLINE): \[(.*)\]$/.exec(t))) {
     const kind = m[1]!;
     const type: NodeType = kind.startsWith('Remote') ? 'remote' : kind.startsWith('Guest') ? 'guest' : 'member';
-    for (const entry of m[2]!.split(/\s+/).filter(Boolean)) {
+    for (const word of m[2]!.matchAll(/\S+/g)) {
+      const entry = word[0];
       const [name, host] = entry.split('@') as [string, string | undefined];
       const node = get(name, type);
       applyState(node, /online/i.test(kind) && !/OFFLINE/.test(kind) ? 'online' : 'OFFLINE');
@@ -98,7 +102,7 @@ export function nodeLine(l: TextLine, s: PcsStatus, byName: Map<string, NodeStat
 }
 
 /** `Node Attributes:` lines; `node` is the current node header. */
-export function attributeLines(lines: TextLine[], s: PcsStatus, warnings: WarningList): void {
+export function attributeLines(lines: Iterable<TextLine>, s: PcsStatus, warnings: WarningList): void {
   let node: string | null = null;
   for (const l of lines) {
     let m: RegExpExecArray | null;
@@ -109,7 +113,7 @@ export function attributeLines(lines: TextLine[], s: PcsStatus, warnings: Warnin
       const rsc = promotionScoreResource(m[1]!);
       const score = parseScore(value.split(/\s/)[0]);
       if (rsc !== null && score !== null) setOwn(ownOrNew(s.promotionScores, node, () => ({})), rsc, score);
-    } else warn(warnings, l, `unrecognised node attribute line "${l.text.slice(0, 80)}"`);
+    } else warn(warnings, l, `unrecognised node attribute line "${clip(l.text, 80)}"`);
   }
 }
 
@@ -122,7 +126,7 @@ function keyValues(text: string): Record<string, string> {
   return out;
 }
 
-export function migrationLines(lines: TextLine[], warnings: WarningList): MigrationEntry[] {
+export function migrationLines(lines: Iterable<TextLine>, warnings: WarningList): MigrationEntry[] {
   const out: MigrationEntry[] = [];
   let node: string | null = null;
   for (const l of lines) {
@@ -138,30 +142,37 @@ export function migrationLines(lines: TextLine[], warnings: WarningList): Migrat
         lastFailure: values['last-failure'] ?? null,
         values,
       });
-    } else warn(warnings, l, `unrecognised migration summary line "${l.text.slice(0, 80)}"`);
+    } else warn(warnings, l, `unrecognised migration summary line "${clip(l.text, 80)}"`);
   }
   return out;
 }
 
-export function failureLines(lines: TextLine[], warnings: WarningList): FailedAction[] {
-  // pcs 0.9 wraps a failure over two lines; join continuation lines first.
-  const joined: TextLine[] = [];
-  for (const l of lines) {
-    const prev = joined[joined.length - 1];
-    if (prev && !/^\S+ on \S+ '/.test(l.text) && l.indent > prev.indent) prev.text += ' ' + l.text;
-    else joined.push({ ...l });
-  }
+export function failureLines(lines: Iterable<TextLine>, warnings: WarningList): FailedAction[] {
+  // pcs 0.9 wraps a failure over two lines: a continuation line is joined to the line it continues.
   const out: FailedAction[] = [];
-  for (const l of joined) {
+  let pending: TextLine | null = null;
+  for (const l of lines) {
+    if (pending && !/^\S+ on \S+ '/.test(l.text) && l.indent > pending.indent) pending.text += ' ' + l.text;
+    else {
+      if (pending) failure(pending, warnings, out);
+      pending = { ...l };
+    }
+  }
+  if (pending) failure(pending, warnings, out);
+  return out;
+}
+
+function failure(l: TextLine, warnings: WarningList, out: FailedAction[]): void {
+  {
     const m = /^(\S+) on (\S+) '([^']*)' \((-?\d+)\): (.*)$/.exec(l.text);
     const short = m ? null : shortFailure(l.text);
     if (short) {
       out.push(short);
-      continue;
+      return;
     }
     if (!m) {
-      warn(warnings, l, `unrecognised failed action "${l.text.slice(0, 80)}"`);
-      continue;
+      warn(warnings, l, `unrecognised failed action "${clip(l.text, 80)}"`);
+      return;
     }
     const kv = keyValues(m[5]!);
     const op = splitOpKey(m[1]!);
@@ -183,15 +194,14 @@ export function failureLines(lines: TextLine[], warnings: WarningList): FailedAc
       extra: {},
     });
   }
-  return out;
 }
 
-export function ticketLines(lines: TextLine[], warnings: WarningList): Ticket[] {
+export function ticketLines(lines: Iterable<TextLine>, warnings: WarningList): Ticket[] {
   const out: Ticket[] = [];
   for (const l of lines) {
     const m = /^(\S+?):?\s+(granted|revoked)(.*)$/.exec(l.text);
     if (!m) {
-      warn(warnings, l, `unrecognised ticket line "${l.text.slice(0, 80)}"`);
+      warn(warnings, l, `unrecognised ticket line "${clip(l.text, 80)}"`);
       continue;
     }
     out.push({ id: m[1]!, status: m[2]!, standby: /standby/.test(m[3]!) ? true : null, lastGranted: /last-granted='([^']*)'/.exec(m[3]!)?.[1] ?? null });
@@ -200,7 +210,7 @@ export function ticketLines(lines: TextLine[], warnings: WarningList): Ticket[] 
 }
 
 /** `name: value` lines (PCSD Status, Daemon Status). */
-export function colonLines(lines: TextLine[], into: Record<string, string>): void {
+export function colonLines(lines: Iterable<TextLine>, into: Record<string, string>): void {
   for (const l of lines) {
     const m = /^([^:]+):\s*(.*)$/.exec(l.text);
     if (m) setOwn(into, m[1]!.trim(), m[2]!.trim());

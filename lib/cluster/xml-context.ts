@@ -8,6 +8,7 @@ export { clip };
 import { ClusterParseError, WarningList, type ParseWarning, type SourceKind } from './errors.ts';
 import { decodeInput, type ParserInput } from './input.ts';
 import { normalizeRole, type Role } from './normalize.ts';
+import type { Prune } from './prune.ts';
 
 export class XmlContext {
   readonly source: SourceKind;
@@ -22,8 +23,13 @@ export class XmlContext {
     if (this.list.room()) this.list.list.push({ source: this.source, path: elementPath(element), line: element.line, message: clip(message, 600) });
   }
 
-  /** The warnings (capped), once the walk is done. */
+  /**
+   * The warnings (capped), once the walk is done, in the order of their lines: those about
+   * elements left out while parsing (`parse`) are found before the walk, so on one line they
+   * come before the walk's.
+   */
   finish(): ParseWarning[] {
+    this.list.list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     return this.list.finish();
   }
 
@@ -53,19 +59,29 @@ export class XmlContext {
   unknownElement(element: XmlElement, where: string): void {
     this.warn(element, `unknown element <${clip(element.name)}> in ${where} (ignored)`);
   }
-}
 
-/**
- * Bytes or text to a tree, mapping input and XML errors to ClusterParseError of this source.
- * Character data is not kept: no cluster parser reads it.
- */
-export function parseTree(source: SourceKind, input: ParserInput): XmlElement {
-  const text = decodeInput(source, input);
-  try {
-    return parseXml(text, { keepText: false });
-  } catch (error) {
-    if (error instanceof XmlParseError) throw ClusterParseError.fromXml(source, error);
-    throw error;
+  /**
+   * Bytes or text to a tree, leaving out what `prune` says the model never reads (with the
+   * walker's warning for unknown elements); input and XML errors become ClusterParseErrors of
+   * this source. Character data is not kept: no cluster parser reads it.
+   */
+  parse(input: ParserInput, prune: Prune): XmlElement {
+    const text = decodeInput(this.source, input);
+    const skip = (parent: XmlElement, name: string, index: number, line: number): boolean => {
+      const where = prune(parent, name);
+      if (where === null) return false;
+      if (where !== '' && this.list.room()) {
+        const path = `${elementPath(parent)}/${clip(name, 100)}[${index}]`;
+        this.list.list.push({ source: this.source, path, line, message: clip(`unknown element <${clip(name)}> in ${where} (ignored)`, 600) });
+      }
+      return true;
+    };
+    try {
+      return parseXml(text, { keepText: false, skip });
+    } catch (error) {
+      if (error instanceof XmlParseError) throw ClusterParseError.fromXml(this.source, error);
+      throw error;
+    }
   }
 }
 
@@ -80,6 +96,14 @@ export function extraAttrs(element: XmlElement, known: ReadonlySet<string>): Rec
 export function setOwn<T>(into: Record<string, T>, key: string, value: T): void {
   if (key === '__proto__') Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
   else into[key] = value;
+}
+
+/**
+ * Object.assign for keys from the input: `Object.assign` sets `__proto__` through the setter
+ * (the value, a string, is then dropped silently); this defines it as own data.
+ */
+export function assignOwn<T>(into: Record<string, T>, from: Record<string, T>): void {
+  for (const key in from) setOwn(into, key, from[key]!);
 }
 
 /** The own value of `key`, created by `make` when absent; safe for keys from the input. */

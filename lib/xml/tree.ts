@@ -25,9 +25,32 @@ export interface XmlElement {
 /** Values echoed into messages are cut to this many characters, plus "…". */
 export const MAX_ECHO = 200;
 
-/** A value as it may appear in a message: at most MAX_ECHO characters. */
+/**
+ * A value as it may appear in a message: at most MAX_ECHO characters (never half of a
+ * surrogate pair), control characters escaped (`printable`).
+ */
 export function clip(value: string, max = MAX_ECHO): string {
-  return value.length <= max ? value : `${value.slice(0, max)}…`;
+  if (value.length <= max) return printable(value);
+  const c = value.charCodeAt(max - 1);
+  const end = c >= 0xd800 && c <= 0xdbff ? max - 1 : max;
+  return `${printable(value.slice(0, end))}…`;
+}
+
+/**
+ * Characters a terminal acts on, as escapes: C0 controls but tab (a newline would forge a line
+ * on stderr, ESC starts an ANSI sequence), DEL, C1 controls (U+009B is an 8-bit CSI), the line
+ * and paragraph separators, bidirectional overrides and isolates, lone surrogates. Everything
+ * else is kept as is.
+ */
+const UNPRINTABLE = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function printable(text: string): string {
+  UNPRINTABLE.lastIndex = 0;
+  if (!UNPRINTABLE.test(text)) return text;
+  return text.replace(UNPRINTABLE, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** A typed XML error: what went wrong, where (element path, line, column). */

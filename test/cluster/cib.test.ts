@@ -83,6 +83,7 @@ t.test('errors and warnings name the element path', async (t) => {
   t.match(e, { name: 'ClusterParseError', source: 'cib-xml', path: '/cib/configuration[1]/resources[1]/group[1]/primitive[1]' });
   const w = parseCibXml('<cib><configuration><resources><primitive id="p" class="ocf" provider="h" type="D"><meta_attributes id="m"><nvpair id="n" name="target-role" value="Sideways"/></meta_attributes></primitive><thing/></resources></configuration></cib>');
   t.equal((w.configuration.resources[0] as CibPrimitive).targetRole, 'Unknown');
-  t.same(w.warnings.map((x) => x.path), ['/cib/configuration[1]/resources[1]/primitive[1]', '/cib/configuration[1]/resources[1]/thing[1]']);
+  // <thing> is left out while parsing (never built): on one line, its warning comes first.
+  t.same(w.warnings.map((x) => x.path), ['/cib/configuration[1]/resources[1]/thing[1]', '/cib/configuration[1]/resources[1]/primitive[1]']);
   t.equal((parseCibXml('<cib><configuration><resources><primitive id="p" class="ocf" provider="h" type="D"><meta_attributes id="m"><nvpair id="n" name="target-role" value="stopped"/></meta_attributes></primitive></resources></configuration></cib>').configuration.resources[0] as CibPrimitive).targetRole, 'Stopped', 'target role is case-insensitive');
 });

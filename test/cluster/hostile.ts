@@ -153,3 +153,15 @@ export function pcsLongLines(bytes: number): string {
 export function size(text: string): number {
   return Buffer.byteLength(text);
 }
+
+/** A clone summary of `n` node names on one line (each name a ResourceInstance). */
+export function pcsCloneSummary(n: number): string {
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) names.push(node(i));
+  return `Cluster name: x\nFull List of Resources:\n  * Clone Set: c [r]:\n    * Started: [ ${names.join(' ')} ]\n`;
+}
+
+/** crm_mon XML whose `<status>` holds `n` tiny elements crm_mon never reads (no warnings). */
+export function crmMonIgnored(n: number): string {
+  return `<pacemaker-result api-version="2.25"><status code="0" message="OK"><errors>${'<error/>'.repeat(n)}</errors></status></pacemaker-result>`;
+}

@@ -103,3 +103,28 @@ t.test('elementPath numbers same-named siblings, in O(depth)', async (t) => {
   t.equal(elementPath(root), '/a');
   t.same(root.children.map((c) => [c.name, c.index, c.line]), [['b', 1, 1], ['c', 1, 1], ['b', 2, 1]]);
 });
+
+t.test('skip leaves an element and its subtree out of the tree; indices and checks still hold', async (t) => {
+  const asked: [string, string, number, number][] = [];
+  const root = parseXml('<a>\n<b/><x><b/><y/></x>\n<b/><x/><b i="1"/></a>', {
+    skip: (parent, name, index, line) => {
+      asked.push([parent.name, name, index, line]);
+      return name === 'x';
+    },
+  });
+  t.same(root.children.map((c) => [c.name, c.index]), [['b', 1], ['b', 2], ['b', 3]], 'the x elements are not built');
+  t.same(asked, [['a', 'b', 1, 2], ['a', 'x', 1, 2], ['a', 'b', 2, 3], ['a', 'x', 2, 3], ['a', 'b', 3, 3]], 'nothing inside a skipped element is asked about');
+  t.equal(root.children[2]!.attrs.i, '1');
+  t.throws(() => parseXml('<a><x><y></z></x></a>', { skip: () => true }), XmlParseError, 'well-formedness is still checked');
+  t.throws(() => parseXml(`<a><x>${'<y>'.repeat(300)}${'</y>'.repeat(300)}</x></a>`, { skip: () => true }), /nested deeper/);
+});
+
+t.test('attributes: duplicates refused as saxes refuses them, names of Object.prototype members kept', async (t) => {
+  for (const dup of ['<a x="1" x="2"/>', '<a constructor="1" constructor="2"/>', '<a __proto__="1" __proto__="2"/>']) {
+    t.throws(() => parseXml(dup), /duplicate attribute/, dup);
+  }
+  const el = parseXml('<a toString="1" __proto__="p" constructor="c"/>');
+  t.same(Object.keys(el.attrs), ['toString', '__proto__', 'constructor']);
+  t.equal(Object.getPrototypeOf(el.attrs), Object.prototype);
+  t.equal(Object.getOwnPropertyDescriptor(el.attrs, '__proto__')?.value, 'p');
+});

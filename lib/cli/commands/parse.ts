@@ -40,6 +40,35 @@ function printWarnings(source: string, warnings: (ParseWarning | AnyWarning)[]):
   }
 }
 
+/**
+ * `JSON.stringify(model, null, 2) + '\n'`, byte for byte, written a top-level field and an
+ * element of a top-level array at a time: the whole text of a large model (a 10 MB input can
+ * print hundreds of MB) never exists as one string, which V8 caps at ~512 MB ("Invalid string
+ * length") and which would double the memory of the parse.
+ */
+export function writeJson(model: object, write: (chunk: string) => void): void {
+  const indent = (json: string, pad: string) => json.replace(/\n/g, `\n${pad}`);
+  const keys = Object.keys(model).filter((k) => {
+    const v = (model as Record<string, unknown>)[k];
+    return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+  });
+  if (keys.length === 0 || typeof (model as { toJSON?: unknown }).toJSON === 'function') {
+    write(`${JSON.stringify(model, null, 2)}\n`);
+    return;
+  }
+  write('{');
+  keys.forEach((key, i) => {
+    const value = (model as Record<string, unknown>)[key];
+    write(`${i ? ',' : ''}\n  ${JSON.stringify(key)}: `);
+    if (Array.isArray(value) && value.length > 0) {
+      write('[');
+      value.forEach((v, j) => write(`${j ? ',' : ''}\n    ${indent(JSON.stringify(v, null, 2) ?? 'null', '    ')}`));
+      write('\n  ]');
+    } else write(indent(JSON.stringify(value, null, 2), '  '));
+  });
+  write('\n}\n');
+}
+
 interface AnyWarning {
   source?: string;
   path?: string;
@@ -47,7 +76,7 @@ interface AnyWarning {
   message?: string;
 }
 
-function sub(name: string, describe: string, parse: (input: Buffer) => { warnings: AnyWarning[] }): CommandModule<object, ParseArgs> {
+function sub(name: string, describe: string, parse: (input: Buffer) => { warnings: AnyWarning[] }, stream = true): CommandModule<object, ParseArgs> {
   return {
     command: `${name} [file]`,
     describe,
@@ -66,7 +95,8 @@ function sub(name: string, describe: string, parse: (input: Buffer) => { warning
         throw error;
       }
       if (!argv.quiet) printWarnings(name, model.warnings);
-      process.stdout.write(JSON.stringify(model, null, 2) + '\n');
+      if (stream) writeJson(model, (chunk) => process.stdout.write(chunk));
+      else process.stdout.write(JSON.stringify(model, null, 2) + '\n');
     },
   };
 }
@@ -75,7 +105,7 @@ export const parseSubcommands = [
   sub('crm-mon', 'crm_mon XML (--output-as=xml or legacy --as-xml) to the ClusterStatus model', parseCrmMonXml),
   sub('cib', 'CIB XML (cibadmin --query) to the Cib model', parseCibXml),
   sub('pcs-status', 'pcs status / pcs status --full / pcs status resources text to the PcsStatus model', parsePcsStatus),
-  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes.toString('utf8'))),
+  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes.toString('utf8')), false),
 ];
 
 export const parseCommand: CommandModule<object, object> = {
