@@ -105,7 +105,7 @@ export const parseSubcommands = [
   sub('crm-mon', 'crm_mon XML (--output-as=xml or legacy --as-xml) to the ClusterStatus model', parseCrmMonXml),
   sub('cib', 'CIB XML (cibadmin --query) to the Cib model', parseCibXml),
   sub('pcs-status', 'pcs status / pcs status --full / pcs status resources text to the PcsStatus model', parsePcsStatus),
-  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes.toString('utf8')), false),
+  sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes), false),
 ];
 
 export const parseCommand: CommandModule<object, object> = {

@@ -69,36 +69,6 @@ export function newPeerVolume(volume: number): PeerVolume {
   };
 }
 
-/** Split text into lines, accepting \n and \r\n. */
-export function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-  }
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** `key:value` tokens of a line; tokens without a colon are returned in `bare`. */
-export function keyValues(tokens: readonly string[]): { kv: Map<string, string>; bare: string[] } {
-  const kv = new Map<string, string>();
-  const bare: string[] = [];
-  for (const tok of tokens) {
-    const i = tok.indexOf(':');
-    if (i <= 0) bare.push(tok);
-    else kv.set(tok.slice(0, i), tok.slice(i + 1));
-  }
-  return { kv, bare };
-}
-
-/** Whitespace tokens (space and tab only; NUL and other bytes stay inside tokens). */
-export function tokens(line: string): string[] {
-  const out: string[] = [];
-  for (const t of line.split(/[ \t]+/)) if (t !== '') out.push(t);
-  return out;
-}
-
 /** Leading spaces/tabs count (a tab counts as 8, as a terminal shows it). */
 export function indentOf(line: string): number {
   let n = 0;

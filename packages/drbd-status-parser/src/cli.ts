@@ -12,8 +12,8 @@ import { DrbdParseError, FORMATS, parse, withFacts, type Format, type ParseOptio
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => string;
-  readFile: (path: string) => string;
+  readStdin: () => string | Uint8Array;
+  readFile: (path: string) => string | Uint8Array;
 }
 
 export const USAGE = `usage: drbd-status-parser [--format <f>] [--resource <name>] [--no-repair] [--compact] [file|-]
@@ -55,7 +55,7 @@ export function run(argv: readonly string[], io: CliIo): number {
       return usage(io, 'only one file');
     }
   }
-  let text: string;
+  let text: string | Uint8Array;
   try {
     text = file === null || file === '-' ? io.readStdin() : io.readFile(file);
   } catch (e) {
@@ -79,10 +79,10 @@ function usage(io: CliIo, msg: string): number {
   return 1;
 }
 
-/** The real process: latin1 keeps every byte (NULs of 8.3 /proc/drbd included). */
+/** The real process: bytes, so that parse() refuses invalid UTF-8 with its line and offset. */
 export const processIo: CliIo = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
-  readStdin: () => readFileSync(0, 'latin1'),
-  readFile: (p) => readFileSync(p, 'latin1'),
+  readStdin: () => readFileSync(0),
+  readFile: (p) => readFileSync(p),
 };

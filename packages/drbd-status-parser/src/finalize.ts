@@ -30,13 +30,21 @@ export function inferGeneration(sawDrbd9Key: boolean, resources: readonly Resour
 /** Derived fields every line-oriented format needs once the document is read. */
 export function finishResource(res: Resource): void {
   res.volumes.sort((a, b) => a.volume - b.volume);
+  for (const c of res.connections) c.volumes.sort((a, b) => a.volume - b.volume);
+  fillPercentInSync(res);
+}
+
+/** percentInSync from out-of-sync and the local size where the format did not print it. */
+export function fillPercentInSync(res: Resource): void {
+  let sizes: Map<number, number | null> | null = null;
   for (const c of res.connections) {
-    c.volumes.sort((a, b) => a.volume - b.volume);
     for (const pv of c.volumes) {
-      if (pv.percentInSync === null) {
-        const local = res.volumes.find((v) => v.volume === pv.volume);
-        pv.percentInSync = percentFromOos(pv.outOfSyncKiB, local ? local.sizeKiB : null);
+      if (pv.percentInSync !== null || pv.outOfSyncKiB === null) continue;
+      if (sizes === null) {
+        sizes = new Map();
+        for (const v of res.volumes) if (!sizes.has(v.volume)) sizes.set(v.volume, v.sizeKiB);
       }
+      pv.percentInSync = percentFromOos(pv.outOfSyncKiB, sizes.get(pv.volume) ?? null);
     }
   }
 }
@@ -46,13 +54,20 @@ export function finishResource(res: Resource): void {
  * the peer volumes of a peer that is not connected. Fill them in (raw fields stay null).
  */
 export function inferOmitted(res: Resource): void {
-  for (const c of res.connections) inferConnection(res, c);
+  let i = 0;
+  for (const c of res.connections) inferConnection(res, c, i++ < MAX_PEERS);
 }
 
-function inferConnection(res: Resource, c: Connection): void {
+/**
+ * DRBD 9 has at most 32 nodes; peer volumes are inferred for that many connections only, so a
+ * hand-made document of n volumes and m bare connections cannot make n × m objects.
+ */
+const MAX_PEERS = 32;
+
+function inferConnection(res: Resource, c: Connection, addVolumes: boolean): void {
   if (c.stateRaw === null && c.state === 'Unknown') c.state = 'Connected';
   const connected = c.state === 'Connected';
-  if (c.volumes.length === 0) {
+  if (c.volumes.length === 0 && addVolumes) {
     for (const v of res.volumes) c.volumes.push(newPeerVolume(v.volume));
   }
   for (const pv of c.volumes) {

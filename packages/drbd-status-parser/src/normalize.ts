@@ -1,21 +1,25 @@
-import type {
-  ConnectionState,
-  DiskState,
-  ParseWarning,
-  ReplicationState,
-  Role,
-} from './model.ts';
+import { quote } from './limits.ts';
+import type { ConnectionState, DiskState, ReplicationState, Role } from './model.ts';
+import type { Warn } from './warnings.ts';
 
-const ROLES: ReadonlySet<string> = new Set(['Primary', 'Secondary', 'Unknown']);
-const DISKS: ReadonlySet<string> = new Set([
+/**
+ * Known words, each mapped to one shared string: a normalised field then holds that string,
+ * not a fresh copy per object (a million resources share one "Primary").
+ */
+function words<T extends string>(list: readonly T[]): ReadonlyMap<string, T> {
+  return new Map(list.map((w) => [w, w]));
+}
+
+const ROLES = words<Role>(['Primary', 'Secondary', 'Unknown']);
+const DISKS = words<DiskState>([
   'Diskless', 'Attaching', 'Detaching', 'Failed', 'Negotiating', 'Inconsistent', 'Outdated',
   'DUnknown', 'Consistent', 'UpToDate',
 ]);
-const CONNECTIONS: ReadonlySet<string> = new Set([
+const CONNECTIONS = words<ConnectionState>([
   'StandAlone', 'Disconnecting', 'Unconnected', 'Timeout', 'BrokenPipe', 'NetworkFailure',
   'ProtocolError', 'TearDown', 'Connecting', 'Connected',
 ]);
-const REPLICATIONS: ReadonlySet<string> = new Set([
+const REPLICATIONS = words<ReplicationState>([
   'Off', 'Established', 'StartingSyncS', 'StartingSyncT', 'WFBitMapS', 'WFBitMapT', 'WFSyncUUID',
   'SyncSource', 'SyncTarget', 'VerifyS', 'VerifyT', 'PausedSyncS', 'PausedSyncT', 'Ahead', 'Behind',
 ]);
@@ -25,9 +29,6 @@ const CONNECTION_ALIASES: ReadonlyMap<string, ConnectionState> = new Map([
   ['WFReportParams', 'Connected'],
 ]);
 
-/** Collects warnings for values the normaliser does not know. */
-export type Warn = (message: string) => void;
-
 export const isRoleWord = (s: string): boolean => ROLES.has(s);
 export const isDiskWord = (s: string): boolean => DISKS.has(s);
 export const isConnectionWord = (s: string): boolean =>
@@ -35,28 +36,32 @@ export const isConnectionWord = (s: string): boolean =>
 export const isReplicationWord = (s: string): boolean => REPLICATIONS.has(s);
 
 export function normRole(raw: string, warn: Warn): Role {
-  if (ROLES.has(raw)) return raw as Role;
-  warn(`unknown role ${JSON.stringify(raw)} kept as raw, normalised to Unknown`);
+  const known = ROLES.get(raw);
+  if (known !== undefined) return known;
+  warn(`unknown role ${quote(raw)} kept as raw, normalised to Unknown`);
   return 'Unknown';
 }
 
 export function normDisk(raw: string, warn: Warn): DiskState {
-  if (DISKS.has(raw)) return raw as DiskState;
-  warn(`unknown disk state ${JSON.stringify(raw)} kept as raw, normalised to Unknown`);
+  const known = DISKS.get(raw);
+  if (known !== undefined) return known;
+  warn(`unknown disk state ${quote(raw)} kept as raw, normalised to Unknown`);
   return 'Unknown';
 }
 
 export function normConnection(raw: string, warn: Warn): ConnectionState {
-  if (CONNECTIONS.has(raw)) return raw as ConnectionState;
+  const known = CONNECTIONS.get(raw);
+  if (known !== undefined) return known;
   const alias = CONNECTION_ALIASES.get(raw);
   if (alias) return alias;
-  warn(`unknown connection state ${JSON.stringify(raw)} kept as raw, normalised to Unknown`);
+  warn(`unknown connection state ${quote(raw)} kept as raw, normalised to Unknown`);
   return 'Unknown';
 }
 
 export function normReplication(raw: string, warn: Warn): ReplicationState {
-  if (REPLICATIONS.has(raw)) return raw as ReplicationState;
-  warn(`unknown replication state ${JSON.stringify(raw)} kept as raw, normalised to Unknown`);
+  const known = REPLICATIONS.get(raw);
+  if (known !== undefined) return known;
+  warn(`unknown replication state ${quote(raw)} kept as raw, normalised to Unknown`);
   return 'Unknown';
 }
 
@@ -70,12 +75,13 @@ export function splitCs(
   warn: Warn,
 ): { state: ConnectionState; replication: ReplicationState } {
   if (raw === 'Connected') return { state: 'Connected', replication: 'Established' };
-  if (REPLICATIONS.has(raw)) return { state: 'Connected', replication: raw as ReplicationState };
+  const repl = REPLICATIONS.get(raw);
+  if (repl !== undefined) return { state: 'Connected', replication: repl };
   if (raw === 'WFReportParams') return { state: 'Connected', replication: 'Off' };
   if (CONNECTIONS.has(raw) || CONNECTION_ALIASES.has(raw)) {
     return { state: normConnection(raw, warn), replication: 'Off' };
   }
-  warn(`unknown connection state ${JSON.stringify(raw)} kept as raw, normalised to Unknown`);
+  warn(`unknown connection state ${quote(raw)} kept as raw, normalised to Unknown`);
   return { state: 'Unknown', replication: 'Unknown' };
 }
 
@@ -83,7 +89,7 @@ export function splitCs(
 export function yesNo(raw: string, what: string, warn: Warn): boolean | null {
   if (raw === 'yes' || raw === 'true') return true;
   if (raw === 'no' || raw === 'false') return false;
-  warn(`unexpected ${what} value ${JSON.stringify(raw)} (expected yes/no)`);
+  warn(`unexpected ${what} value ${quote(raw)} (expected yes/no)`);
   return null;
 }
 
@@ -97,7 +103,8 @@ export function suspendedFlag(raw: string): boolean {
 
 /** Parse a decimal number; null when the text is not a finite number. */
 export function num(raw: string): number | null {
-  if (raw === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return null;
+  // One way to match each number (no nested quantifiers over the same digits): linear time.
+  if (raw === '' || !/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(raw)) return null;
   const n = Number(raw);
   return Number.isFinite(n) ? n : null;
 }
@@ -117,9 +124,18 @@ export function percentFromOos(oosKiB: number | null, sizeKiB: number | null): n
   return Math.round(Math.min(100, Math.max(0, p)) * 100) / 100;
 }
 
-/** Warning collector bound to a document. */
-export function warner(warnings: ParseWarning[], line: () => number | null): Warn {
-  return (message) => {
-    warnings.push({ line: line(), message });
-  };
+const interned = new Map<string, string>();
+const MAX_INTERNED = 4096;
+
+/**
+ * One shared copy of a short value that repeats across objects (`no`, `Established`, `f`):
+ * a million resources then share one string. Long or never-repeating values are kept as given;
+ * the table stops growing at MAX_INTERNED entries.
+ */
+export function intern(s: string): string {
+  if (s.length > 24) return s;
+  const known = interned.get(s);
+  if (known !== undefined) return known;
+  if (interned.size < MAX_INTERNED) interned.set(s, s);
+  return s;
 }

@@ -13,11 +13,19 @@
  * one connection named `peer`. StandAlone leaves the protocol column empty; DRBD 8.3 kernels can
  * print a NUL byte in the I/O flags.
  */
-import { keyValues, newConnection, newPeerVolume, newResource, newVolume, splitLines, tokens } from '../build.ts';
+import { newConnection, newPeerVolume, newResource, newVolume } from '../build.ts';
 import { startDocument } from '../document.ts';
+import { refuseNul } from '../input.ts';
+import { clip, quote } from '../limits.ts';
+import { Lines } from '../lines.ts';
+import { bareText, keyValues } from '../words.ts';
 import type { DrbdStatus, Generation, IoFlags, Resource, SyncProgress } from '../model.ts';
-import { int, normDisk, normRole, percentFromOos, splitCs, warner } from '../normalize.ts';
+import { int, intern, normDisk, normRole, percentFromOos, splitCs } from '../normalize.ts';
+import type { Warn } from '../warnings.ts';
+import { stat } from '../fields.ts';
 
+/** A line of white space only (tested without making a trimmed copy of every line). */
+const BLANK_RE = /^\s*$/;
 const MINOR_RE = /^[ \t]*(\d{1,9}):[ \t]+cs:(\S*)(.*)$/;
 const PROGRESS_RE =
   /^[ \t]*\[[=>.]*\][ \t]*(sync'ed|verified):[ \t]*(\d+(?:\.\d+)?)%[ \t]*\((\d+)\/(\d+)\)([KM])/;
@@ -31,12 +39,23 @@ export function generationOf(version: string): Generation {
   return 'unknown';
 }
 
+/**
+ * DRBD 8.3 kernels printed a NUL in the I/O flags of a minor line (` 1: cs:Connected ... r---\0`);
+ * that is the one place a NUL byte is real DRBD output.
+ */
+function nulOnlyInFlags(line: string): boolean {
+  if (!MINOR_RE.test(line)) return false;
+  const trimmed = line.replace(/[ \t]+$/, '');
+  const lastGap = Math.max(trimmed.lastIndexOf(' '), trimmed.lastIndexOf('\t'));
+  return line.indexOf('\0') > lastGap && !trimmed.slice(lastGap + 1).includes(':');
+}
+
 function ioFlags(raw: string): IoFlags {
   const f = raw.replace(/\0/g, '');
   const at = (i: number): string => f.charAt(i);
   const cong = at(4);
   return {
-    raw: f,
+    raw: intern(f),
     ioSuspended: at(0) === 's',
     pausedAfter: at(1) === 'a',
     pausedPeer: at(2) === 'p',
@@ -50,23 +69,24 @@ const kib = (n: number, unit: string): number => (unit === 'M' ? n * 1024 : n);
 const commaInt = (s: string): number => Number(s.replace(/,/g, ''));
 
 export function parseProc(text: string): DrbdStatus {
-  const lines = splitLines(text);
-  const at = startDocument('proc-drbd', lines);
+  const lines = new Lines(text);
+  const at = startDocument('proc-drbd');
   const { doc, warn, fail } = at;
   let current: Resource | null = null;
   let sawVersion = false;
 
-  for (let i = 0; i < lines.length; i++) {
-    at.line = i + 1;
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    at.line = lines.no;
+    at.lineText = line;
+    if (line.includes('\0') && !nulOnlyInFlags(line)) refuseNul(text, 'proc-drbd');
+    if (BLANK_RE.test(line)) continue;
 
     if (line.startsWith('version:')) {
       const m = /^version:[ \t]*(\S+)/.exec(line);
       if (!m) fail('version line without a version');
       doc.version = m![1]!;
       doc.generation = generationOf(doc.version);
-      if (doc.generation === 'unknown') warn(`unrecognised DRBD version ${doc.version}`);
+      if (doc.generation === 'unknown') warn(`unrecognised DRBD version ${quote(doc.version)}`);
       sawVersion = true;
       continue;
     }
@@ -96,6 +116,7 @@ export function parseProc(text: string): DrbdStatus {
   if (doc.generation === '9' && doc.resources.length === 0) {
     warn('DRBD 9 /proc/drbd lists no resources; use drbdsetup status or events2 instead');
   }
+  at.warnings.finish();
   return doc;
 }
 
@@ -103,52 +124,59 @@ function minorResource(
   n: number,
   cs: string,
   rest: string,
-  warn: (m: string) => void,
+  warn: Warn,
   fail: (reason: string) => never,
 ): Resource {
   const res = newResource(`minor-${n}`);
   res.minor = n;
-  const toks = tokens(rest);
-  const { kv, bare } = keyValues(toks);
+  const { kv, bare } = keyValues(rest);
   const ro = kv.get('ro') ?? kv.get('st'); // 8.0-8.2 printed st:
   const ds = kv.get('ds');
   if (ro === undefined) fail('minor line without ro:');
   if (ds === undefined) fail('minor line without ds:');
   const [role = '', peerRole = ''] = ro!.split('/');
   const [disk = '', peerDisk = ''] = ds!.split('/');
-  if (ro!.split('/').length !== 2) warn(`ro:${ro} is not <role>/<peer role>`);
-  if (ds!.split('/').length !== 2) warn(`ds:${ds} is not <disk>/<peer disk>`);
+  if (ro!.split('/').length !== 2) warn(`ro:${quote(ro!)} is not <role>/<peer role>`);
+  if (ds!.split('/').length !== 2) warn(`ds:${quote(ds!)} is not <disk>/<peer disk>`);
 
   res.role = normRole(role, warn);
-  res.roleRaw = role;
+  res.roleRaw = intern(role);
   // Remaining bare tokens: an optional protocol letter, then the I/O flags.
-  let rest2 = bare;
+  let rest2 = bare.sample;
+  let extra = bare.count;
   if (rest2.length > 0 && /^[A-C]$/.test(rest2[0]!)) {
     res.protocol = rest2[0]!;
     rest2 = rest2.slice(1);
+    extra--;
   }
-  if (rest2.length > 0) res.ioFlags = ioFlags(rest2[0]!);
-  if (rest2.length > 1) warn(`unexpected extra text after the I/O flags: ${rest2.slice(1).join(' ')}`);
+  if (rest2.length > 0) {
+    res.ioFlags = ioFlags(rest2[0]!);
+    rest2 = rest2.slice(1);
+    extra--;
+  }
+  if (extra > 0) {
+    warn(`unexpected extra text after the I/O flags: ${bareText({ count: extra, sample: rest2 })}`);
+  }
   res.suspended = res.ioFlags ? res.ioFlags.ioSuspended : null;
   res.suspendedRaw = res.ioFlags ? (res.ioFlags.ioSuspended ? 's' : 'r') : null;
 
   const vol = newVolume(0);
   vol.minor = n;
   vol.disk = normDisk(disk, warn);
-  vol.diskRaw = disk;
-  res.volumes.push(vol);
+  vol.diskRaw = intern(disk);
+  res.volumes = [vol];
 
   const conn = newConnection('peer');
   const split = splitCs(cs, warn);
   conn.state = split.state;
-  conn.stateRaw = cs;
+  conn.stateRaw = intern(cs);
   conn.peerRole = normRole(peerRole, warn);
-  conn.peerRoleRaw = peerRole;
+  conn.peerRoleRaw = intern(peerRole);
   const pv = newPeerVolume(0);
   pv.replication = split.replication;
-  pv.replicationRaw = cs;
+  pv.replicationRaw = conn.stateRaw;
   pv.peerDisk = normDisk(peerDisk, warn);
-  pv.peerDiskRaw = peerDisk;
+  pv.peerDiskRaw = intern(peerDisk);
   if (res.ioFlags) {
     pv.resyncSuspended = res.ioFlags.pausedAfter || res.ioFlags.pausedPeer || res.ioFlags.pausedUser;
     const why = [
@@ -156,29 +184,26 @@ function minorResource(
       res.ioFlags.pausedPeer ? 'peer' : '',
       res.ioFlags.pausedAfter ? 'dependency' : '',
     ].filter(Boolean);
-    pv.resyncSuspendedRaw = why.length ? why.join(',') : 'no';
+    pv.resyncSuspendedRaw = intern(why.length ? why.join(',') : 'no');
   }
-  conn.volumes.push(pv);
-  res.connections.push(conn);
+  conn.volumes = [pv];
+  res.connections = [conn];
   return res;
 }
 
 function indentedLine(
   line: string,
   res: Resource,
-  warn: (m: string) => void,
+  warn: Warn,
   fail: (reason: string) => never,
 ): void {
   const vol = res.volumes[0]!;
   const pv = res.connections[0]!.volumes[0]!;
   const trimmed = line.trim();
   if (/^ns:/.test(trimmed)) {
-    const { kv, bare } = keyValues(tokens(trimmed));
-    if (bare.length) warn(`unexpected text in the counters line: ${bare.join(' ')}`);
-    for (const [k, v] of kv) {
-      const n = int(v);
-      vol.stats[k] = n ?? v;
-    }
+    const { kv, bare } = keyValues(trimmed);
+    if (bare.count) warn(`unexpected text in the counters line: ${bareText(bare)}`);
+    for (const [k, v] of kv) stat(vol.stats, k, int(v) ?? v, warn);
     const oos = kv.has('oos') ? int(kv.get('oos')!) : null;
     if (oos !== null) {
       pv.outOfSyncKiB = oos;
@@ -212,7 +237,7 @@ function indentedLine(
   if (/^[[]/.test(trimmed) || /^finish:/.test(trimmed)) {
     fail('malformed resync progress line');
   }
-  warn(`unrecognised line under minor ${res.minor}: ${trimmed.slice(0, 80)}`);
+  warn(`unrecognised line under minor ${res.minor}: ${clip(trimmed, 80)}`);
 }
 
 function ensureSync(pv: { sync: SyncProgress | null }): SyncProgress {

@@ -11,7 +11,8 @@
  * They carry no names: the resource is called by `opts.resource` (default `unnamed`) and peers
  * `peer` (8.x, single line) or `peer-<i>` (9, one per cstate line).
  */
-import { newConnection, newPeerVolume, newResource, newVolume, splitLines } from '../build.ts';
+import { newConnection, newPeerVolume, newResource, newVolume } from '../build.ts';
+import { Lines } from '../lines.ts';
 import { startDocument } from '../document.ts';
 import type { DrbdStatus, Format, Generation, PeerVolume, ReplicationState } from '../model.ts';
 import {
@@ -22,7 +23,6 @@ import {
   normDisk,
   normRole,
   splitCs,
-  warner,
 } from '../normalize.ts';
 
 export type ShortFormat = Extract<Format, 'short-role' | 'short-cstate' | 'short-dstate'>;
@@ -33,7 +33,7 @@ export interface ShortOptions {
 }
 
 /** Which short output a list of words looks like, or null. */
-export function shortKind(lines: readonly string[]): ShortFormat | null {
+export function shortKind(lines: Iterable<string>): ShortFormat | null {
   let kind: ShortFormat | null = null;
   for (const line of lines) {
     const words = line.trim().split('/');
@@ -50,31 +50,55 @@ export function shortKind(lines: readonly string[]): ShortFormat | null {
   return kind;
 }
 
+/** Each non-empty line, trimmed, with its number (read lazily: no array of lines). */
+function eachLine(text: string, fn: (line: string, no: number, i: number) => void): void {
+  const lines = new Lines(text);
+  let i = 0;
+  for (let l = lines.next(); l !== null; l = lines.next()) {
+    const t = l.trim();
+    if (t !== '') fn(t, lines.no, i++);
+  }
+}
+
 export function parseShort(text: string, format: ShortFormat, opts: ShortOptions = {}): DrbdStatus {
-  const lines = splitLines(text)
-    .map((l, i) => ({ no: i + 1, text: l.trim() }))
-    .filter((l) => l.text !== '');
-  const at = startDocument(format, splitLines(text));
+  // First pass: how many lines, the first one, whether any has a "/" (or several).
+  let count = 0;
+  let first = { no: 1, text: '' };
+  let slash = false;
+  let manyParts = false;
+  eachLine(text, (t, no) => {
+    if (count++ === 0) first = { no, text: t };
+    const i = t.indexOf('/');
+    if (i !== -1) {
+      slash = true;
+      if (t.indexOf('/', i + 1) !== -1) manyParts = true;
+    }
+  });
+  const at = startDocument(format);
   const { doc, warn, fail } = at;
-  if (lines.length === 0) {
-    at.line = 1;
+  const on = (no: number, t: string): void => {
+    at.line = no;
+    at.lineText = t;
+  };
+  if (count === 0) {
+    on(1, '');
     fail('empty output');
   }
-  if (lines.length === 1 && lines[0]!.text === 'Unconfigured') {
-    at.line = lines[0]!.no;
+  if (count === 1 && first.text === 'Unconfigured') {
+    on(first.no, first.text);
     warn('the resource is not configured in the kernel (Unconfigured)');
+    at.warnings.finish();
     return doc;
   }
   const res = newResource(opts.resource ?? 'unnamed');
   doc.resources.push(res);
-  const slash = lines.some((l) => l.text.includes('/'));
   let gen: Generation = 'unknown';
 
   if (format === 'short-role') {
     // 8.4: "Primary/Secondary" (one line); 9: "Primary" per resource (only the first is used).
-    at.line = lines[0]!.no;
-    const [local = '', peer] = lines[0]!.text.split('/');
-    if (lines.length > 1) warn('several role lines: only the first is used (one resource per document)');
+    on(first.no, first.text);
+    const [local = '', peer] = first.text.split('/', 2);
+    if (count > 1) warn('several role lines: only the first is used (one resource per document)');
     res.role = normRole(local, warn);
     res.roleRaw = local;
     if (peer !== undefined) {
@@ -85,22 +109,22 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
       res.connections.push(c);
     }
   } else if (format === 'short-cstate') {
-    lines.forEach((l, i) => {
-      at.line = l.no;
-      if (l.text.includes('/')) fail('a connection state has no "/"');
-      const c = newConnection(lines.length === 1 ? 'peer' : `peer-${i}`);
-      const s = splitCs(l.text, warn);
+    eachLine(text, (t, no, i) => {
+      on(no, t);
+      if (t.includes('/')) fail('a connection state has no "/"');
+      const c = newConnection(count === 1 ? 'peer' : `peer-${i}`);
+      const s = splitCs(t, warn);
       c.state = s.state;
-      c.stateRaw = l.text;
-      c.volumes.push(withRepl(s.replication, l.text));
+      c.stateRaw = t;
+      c.volumes.push(withRepl(s.replication, t));
       res.connections.push(c);
-      if (l.text.startsWith('WF') || (s.state === 'Connected' && l.text !== 'Connected')) gen = '8.4';
-      if (l.text === 'Connecting') gen = '9';
+      if (t.startsWith('WF') || (s.state === 'Connected' && t !== 'Connected')) gen = '8.4';
+      if (t === 'Connecting') gen = '9';
     });
   } else {
-    lines.forEach((l, i) => {
-      at.line = l.no;
-      const [local = '', ...peers] = l.text.split('/');
+    eachLine(text, (t, no, i) => {
+      on(no, t);
+      const [local = '', ...peers] = t.split('/');
       const vol = newVolume(i);
       vol.disk = normDisk(local, warn);
       vol.diskRaw = local;
@@ -108,7 +132,7 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
       peers.forEach((p, j) => {
         let c = res.connections[j];
         if (!c) {
-          c = newConnection(peers.length === 1 && lines.length === 1 ? 'peer' : `peer-${j}`);
+          c = newConnection(peers.length === 1 && count === 1 ? 'peer' : `peer-${j}`);
           res.connections.push(c);
         }
         const pv = newPeerVolume(i);
@@ -117,10 +141,11 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
         c.volumes.push(pv);
       });
     });
-    if (lines.length > 1 || lines.some((l) => l.text.split('/').length > 2)) gen = '9';
+    if (count > 1 || manyParts) gen = '9';
   }
   if (gen === 'unknown' && slash && format !== 'short-dstate') gen = '8.4';
   doc.generation = gen;
+  at.warnings.finish();
   return doc;
 
   function withRepl(repl: ReplicationState, raw: string): PeerVolume {
@@ -131,4 +156,3 @@ export function parseShort(text: string, format: ShortFormat, opts: ShortOptions
     return pv;
   }
 }
-

@@ -3,20 +3,18 @@
  * between resources, trailing spaces, `peer_devices` with an underscore, `resync-suspended` as a
  * string, and before drbd-utils 9.6.0 a bare `nan` (not JSON). Valid JSON takes the JSON.parse
  * fast path; otherwise a tolerant reader repairs `nan` to null (with a warning) or rejects the text
- * with the line and reason.
+ * with the line and reason. Nesting deeper than MAX_JSON_DEPTH is refused on both paths.
+ * Field names come from the table the text readers use (fields.ts).
  */
 import { newConnection, newPeerVolume, newResource, newVolume } from '../build.ts';
+import { emptyDocument } from '../document.ts';
 import { DrbdParseError } from '../errors.ts';
+import { fieldsOf } from '../fields.ts';
+import { fillPercentInSync } from '../finalize.ts';
+import { lineAt } from '../input.ts';
+import { MAX_JSON_DEPTH, quote } from '../limits.ts';
 import type { Connection, DrbdStatus, PeerVolume, Resource, Volume } from '../model.ts';
-import {
-  normConnection,
-  normDisk,
-  normReplication,
-  normRole,
-  percentFromOos,
-  suspendedFlag,
-  type Warn,
-} from '../normalize.ts';
+import { Warnings, type Warn } from '../warnings.ts';
 import { readTolerantJson, type Json } from './tolerant-json.ts';
 
 export interface JsonOptions {
@@ -26,6 +24,8 @@ export interface JsonOptions {
 
 type Obj = { [k: string]: Json };
 type LineOf = (o: object) => number | null;
+
+const F = fieldsOf('status-json');
 
 /** Raised while building the model; converted to a DrbdParseError with a line. */
 class Shape extends Error {
@@ -41,31 +41,26 @@ export function parseStatusJson(text: string, opts: JsonOptions = {}): DrbdStatu
   const repair = opts.repairJson !== false;
   let value: Json;
   let lineOf: LineOf = () => null;
-  const doc: DrbdStatus = {
-    format: 'status-json',
-    generation: '9',
-    version: null,
-    resources: [],
-    unconfiguredMinors: [],
-    warnings: [],
-  };
+  const doc: DrbdStatus = { ...emptyDocument('status-json'), generation: '9' };
+  const warnings = new Warnings(doc.warnings);
   let fast = true;
   try {
     value = JSON.parse(text) as Json;
   } catch {
     fast = false;
+  }
+  if (fast && deeperThan(value!, MAX_JSON_DEPTH)) fast = false; // the tolerant reader says where
+  if (!fast) {
     const r = readTolerantJson(text, repair);
     value = r.value;
     lineOf = (o) => r.lineOf.get(o) ?? null;
     for (const rep of r.repairs) {
-      doc.warnings.push({
-        line: rep.line,
-        message: `invalid JSON number ${rep.token} (drbd-utils before 9.6.0) read as null`,
-      });
+      warnings.add(rep.line, `invalid JSON number ${rep.token} (drbd-utils before 9.6.0) read as null`);
     }
+    warnings.more(r.repairCount - r.repairs.length);
   }
   try {
-    build(value, doc, lineOf);
+    build(value!, doc, warnings, lineOf);
   } catch (e) {
     if (!(e instanceof Shape)) throw e;
     let line: number | null = null;
@@ -73,8 +68,9 @@ export function parseStatusJson(text: string, opts: JsonOptions = {}): DrbdStatu
       if (fast) {
         // Locate the offending object: read again, this time keeping line numbers.
         const again = readTolerantJson(text, true);
+        const scratch = emptyDocument('status-json');
         try {
-          build(again.value, { ...doc, resources: [], warnings: [] }, (o) => again.lineOf.get(o) ?? null);
+          build(again.value, scratch, new Warnings(scratch.warnings), (o) => again.lineOf.get(o) ?? null);
         } catch (e2) {
           if (e2 instanceof Shape && e2.at) line = again.lineOf.get(e2.at) ?? null;
         }
@@ -83,78 +79,63 @@ export function parseStatusJson(text: string, opts: JsonOptions = {}): DrbdStatu
       }
     }
     const n = line ?? 1;
-    throw new DrbdParseError('status-json', n, text.split('\n')[n - 1] ?? '', e.reason);
+    throw new DrbdParseError('status-json', n, lineAt(text, n), e.reason);
   }
+  warnings.finish();
   return doc;
+}
+
+/** Whether a parsed value nests deeper than `max` (iterative: no recursion on hostile input). */
+function deeperThan(value: Json, max: number): boolean {
+  const stack: { v: Json; d: number }[] = [{ v: value, d: 0 }];
+  while (stack.length > 0) {
+    const { v, d } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) return true;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === 'object') stack.push({ v: x, d: d + 1 });
+    } else {
+      for (const k of Object.keys(v)) {
+        const x = v[k]!;
+        if (x !== null && typeof x === 'object') stack.push({ v: x, d: d + 1 });
+      }
+    }
+  }
+  return false;
 }
 
 const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function build(value: Json, doc: DrbdStatus, lineOf: LineOf): void {
+function build(value: Json, doc: DrbdStatus, warnings: Warnings, lineOf: LineOf): void {
   if (!Array.isArray(value)) throw new Shape(isObj(value) ? value : null, 'expected an array of resources');
   const names = new Set<string>();
   for (const r of value) {
     if (!isObj(r)) throw new Shape(value, 'resource is not an object');
-    const line = lineOf(r);
-    const warn: Warn = (message) => doc.warnings.push({ line, message });
     const name = r['name'];
     if (typeof name !== 'string' || name === '') throw new Shape(r, 'resource without a "name"');
-    if (names.has(name)) throw new Shape(r, `resource ${name} listed twice`);
+    if (names.has(name)) throw new Shape(r, `resource ${quote(name)} listed twice`);
     names.add(name);
-    doc.resources.push(resource(r, name, warn, lineOf, doc));
+    doc.resources.push(resource(r, name, warnings, lineOf));
   }
 }
 
-function resource(r: Obj, name: string, warn: Warn, lineOf: LineOf, doc: DrbdStatus): Resource {
+/** Apply every key of a JSON object but the structural ones through the field table. */
+function fields<T>(o: Obj, into: T, apply: (o: T, k: string, v: Json, warn: Warn) => void, skip: ReadonlySet<string>, warn: Warn): void {
+  for (const k of Object.keys(o)) if (!skip.has(k)) apply(into, k, o[k]!, warn);
+}
+
+const RESOURCE_STRUCTURE: ReadonlySet<string> = new Set(['name', 'devices', 'connections']);
+const CONNECTION_STRUCTURE: ReadonlySet<string> = new Set(['name', 'peer_devices', 'peer-devices']);
+const NONE: ReadonlySet<string> = new Set();
+
+function resource(r: Obj, name: string, warnings: Warnings, lineOf: LineOf): Resource {
   const res = newResource(name);
-  for (const [k, v] of Object.entries(r)) {
-    switch (k) {
-      case 'name':
-      case 'devices':
-      case 'connections':
-        break;
-      case 'node-id':
-        res.nodeId = intOr(v, k, warn);
-        break;
-      case 'role':
-        if (typeof v === 'string') {
-          res.role = normRole(v, warn);
-          res.roleRaw = v;
-        } else warn(`"role" is not a string`);
-        break;
-      case 'suspended':
-        if (typeof v === 'boolean') {
-          res.suspended = v;
-          res.suspendedRaw = v ? 'yes' : 'no';
-        } else if (typeof v === 'string') {
-          res.suspended = suspendedFlag(v);
-          res.suspendedRaw = v;
-        } else warn(`"suspended" is neither boolean nor string`);
-        break;
-      case 'write-ordering':
-        res.writeOrdering = typeof v === 'string' ? v : null;
-        break;
-      default:
-        stat(res.stats, k, v);
-    }
-  }
+  const warn = warnings.at(lineOf(r));
+  fields(r, res, F.resource, RESOURCE_STRUCTURE, warn);
   if (res.roleRaw === null) warn('resource without "role"');
-  for (const d of list(r, 'devices')) {
-    const dw: Warn = (m) => doc.warnings.push({ line: lineOf(d), message: m });
-    res.volumes.push(device(d, dw));
-  }
-  for (const c of list(r, 'connections')) {
-    const cw: Warn = (m) => doc.warnings.push({ line: lineOf(c), message: m });
-    res.connections.push(connection(c, cw, lineOf, doc));
-  }
-  for (const c of res.connections) {
-    for (const pv of c.volumes) {
-      if (pv.percentInSync === null) {
-        const v = res.volumes.find((x) => x.volume === pv.volume);
-        pv.percentInSync = percentFromOos(pv.outOfSyncKiB, v ? v.sizeKiB : null);
-      }
-    }
-  }
+  res.volumes = list(r, 'devices').map((d) => device(d, warnings.at(lineOf(d))));
+  res.connections = list(r, 'connections').map((c) => connection(c, warnings, lineOf));
+  fillPercentInSync(res);
   return res;
 }
 
@@ -168,129 +149,28 @@ function list(o: Obj, key: string, alt?: string): Obj[] {
 
 function device(d: Obj, warn: Warn): Volume {
   const vol = newVolume(0);
-  for (const [k, v] of Object.entries(d)) {
-    switch (k) {
-      case 'volume':
-        vol.volume = intOr(v, k, warn) ?? 0;
-        break;
-      case 'minor':
-        vol.minor = intOr(v, k, warn);
-        break;
-      case 'disk-state':
-        if (typeof v === 'string') {
-          vol.disk = normDisk(v, warn);
-          vol.diskRaw = v;
-        } else warn('"disk-state" is not a string');
-        break;
-      case 'client':
-      case 'quorum':
-      case 'open':
-        vol[k] = boolOr(v, k, warn);
-        break;
-      case 'size':
-        vol.sizeKiB = intOr(v, k, warn);
-        break;
-      default:
-        stat(vol.stats, k, v);
-    }
-  }
+  fields(d, vol, F.volume, NONE, warn);
   if (vol.diskRaw === null) warn('device without "disk-state"');
   return vol;
 }
 
-function connection(c: Obj, warn: Warn, lineOf: LineOf, doc: DrbdStatus): Connection {
+function connection(c: Obj, warnings: Warnings, lineOf: LineOf): Connection {
+  const warn = warnings.at(lineOf(c));
   const conn = newConnection('');
-  for (const [k, v] of Object.entries(c)) {
-    switch (k) {
-      case 'name':
-        if (typeof v === 'string') conn.name = v;
-        break;
-      case 'peer_devices':
-      case 'peer-devices':
-        break;
-      case 'peer-node-id':
-        conn.peerNodeId = intOr(v, k, warn);
-        break;
-      case 'connection-state':
-        if (typeof v === 'string') {
-          conn.state = normConnection(v, warn);
-          conn.stateRaw = v;
-        } else warn('"connection-state" is not a string');
-        break;
-      case 'peer-role':
-        if (typeof v === 'string') {
-          conn.peerRole = normRole(v, warn);
-          conn.peerRoleRaw = v;
-        } else warn('"peer-role" is not a string');
-        break;
-      case 'congested':
-        conn.congested = boolOr(v, k, warn);
-        break;
-      default:
-        stat(conn.stats, k, v);
-    }
-  }
+  if (typeof c['name'] === 'string') conn.name = c['name'];
+  fields(c, conn, F.connection, CONNECTION_STRUCTURE, warn);
   if (conn.name === '') {
     conn.name = conn.peerNodeId !== null ? `peer-node-${conn.peerNodeId}` : 'peer';
     warn(`connection without "name", called ${conn.name}`);
   }
-  for (const p of list(c, 'peer_devices', 'peer-devices')) {
-    const pw: Warn = (m) => doc.warnings.push({ line: lineOf(p), message: m });
-    conn.volumes.push(peerDevice(p, pw));
-  }
+  conn.volumes = list(c, 'peer_devices', 'peer-devices').map((p) => peerDevice(p, warnings.at(lineOf(p))));
   return conn;
 }
 
 function peerDevice(p: Obj, warn: Warn): PeerVolume {
   const pv = newPeerVolume(0);
-  let details = false;
-  for (const [k, v] of Object.entries(p)) {
-    switch (k) {
-      case 'volume':
-        pv.volume = intOr(v, k, warn) ?? 0;
-        break;
-      case 'replication-state':
-        if (typeof v === 'string') {
-          pv.replication = normReplication(v, warn);
-          pv.replicationRaw = v;
-        } else warn('"replication-state" is not a string');
-        break;
-      case 'peer-disk-state':
-        if (typeof v === 'string') {
-          pv.peerDisk = normDisk(v, warn);
-          pv.peerDiskRaw = v;
-        } else warn('"peer-disk-state" is not a string');
-        break;
-      case 'peer-client':
-        pv.peerClient = boolOr(v, k, warn);
-        break;
-      case 'resync-suspended':
-        if (typeof v === 'string') {
-          pv.resyncSuspended = suspendedFlag(v);
-          pv.resyncSuspendedRaw = v;
-        } else if (typeof v === 'boolean') {
-          pv.resyncSuspended = v;
-          pv.resyncSuspendedRaw = v ? 'yes' : 'no';
-        } else warn('"resync-suspended" is neither string nor boolean');
-        break;
-      case 'out-of-sync':
-        pv.outOfSyncKiB = intOr(v, k, warn);
-        break;
-      case 'percent-in-sync':
-        pv.percentInSync = numOr(v, k, warn);
-        break;
-      case 'percent-resync-done':
-        pv.resyncDone = numOr(v, k, warn);
-        break;
-      case 'has-sync-details':
-        details = v === true;
-        stat(pv.stats, k, v);
-        break;
-      default:
-        stat(pv.stats, k, v);
-    }
-  }
-  if (details) {
+  fields(p, pv, F.peerVolume, NONE, warn);
+  if (p['has-sync-details'] === true) {
     const s = pv.stats;
     const n = (k: string): number | null => (typeof s[k] === 'number' ? (s[k] as number) : null);
     const eta = n('estimated-seconds-to-finish');
@@ -311,28 +191,4 @@ function peerDevice(p: Obj, warn: Warn): PeerVolume {
     };
   }
   return pv;
-}
-
-function stat(into: Record<string, number | string>, k: string, v: Json | undefined): void {
-  if (typeof v === 'number' || typeof v === 'string') into[k] = v;
-  else if (typeof v === 'boolean') into[k] = v ? 'yes' : 'no';
-  // arrays/objects (paths) and null are not statistics
-}
-
-function intOr(v: Json | undefined, k: string, warn: Warn): number | null {
-  if (typeof v === 'number' && Number.isInteger(v)) return v;
-  warn(`"${k}" is not an integer`);
-  return null;
-}
-
-function numOr(v: Json | undefined, k: string, warn: Warn): number | null {
-  if (typeof v === 'number') return v;
-  warn(`"${k}" is not a number${v === null ? ' (null)' : ''}`);
-  return null;
-}
-
-function boolOr(v: Json | undefined, k: string, warn: Warn): boolean | null {
-  if (typeof v === 'boolean') return v;
-  warn(`"${k}" is not a boolean`);
-  return null;
 }

@@ -5,6 +5,8 @@
  * Nesting is limited so hostile input cannot exhaust the stack.
  */
 import { DrbdParseError } from '../errors.ts';
+import { lineAt } from '../input.ts';
+import { MAX_JSON_DEPTH, MAX_WARNINGS } from '../limits.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -15,23 +17,27 @@ export interface Repair {
 
 export interface TolerantResult {
   value: Json;
+  /** The first MAX_WARNINGS repairs; `repairCount` counts them all. */
   repairs: Repair[];
-  /** Line where each array/object started. */
+  repairCount: number;
+  /** Line where each array/object started (the first LINE_DEPTH levels: resources and their parts). */
   lineOf: WeakMap<object, number>;
 }
 
-const MAX_DEPTH = 64;
+const MAX_DEPTH = MAX_JSON_DEPTH;
+/** resource 1, devices/connections 2-3, peer devices 4-5: deeper values need no line. */
+const LINE_DEPTH = 6;
 const NON_FINITE: readonly string[] = ['-Infinity', 'Infinity', '-nan', '-inf', 'NaN', 'nan', 'inf'];
 
 export function readTolerantJson(text: string, allowRepair: boolean): TolerantResult {
   let pos = 0;
   let line = 1;
   const repairs: Repair[] = [];
+  let repairCount = 0;
   const lineOf = new WeakMap<object, number>();
 
-  const lineText = (n: number): string => text.split('\n')[n - 1] ?? '';
   const fail = (reason: string): never => {
-    throw new DrbdParseError('status-json', line, lineText(line), reason);
+    throw new DrbdParseError('status-json', line, lineAt(text, line), reason);
   };
   const ws = (): void => {
     while (pos < text.length) {
@@ -58,7 +64,7 @@ export function readTolerantJson(text: string, allowRepair: boolean): TolerantRe
         if (!allowRepair) {
           fail(`invalid JSON: bare ${tok} (drbd-utils before 9.6.0 printed it for undefined numbers)`);
         }
-        repairs.push({ line, token: tok });
+        if (repairCount++ < MAX_WARNINGS) repairs.push({ line, token: tok });
         pos += tok.length;
         return null;
       }
@@ -107,7 +113,7 @@ export function readTolerantJson(text: string, allowRepair: boolean): TolerantRe
 
   const array = (depth: number): Json[] => {
     const arr: Json[] = [];
-    lineOf.set(arr, line);
+    if (depth <= LINE_DEPTH) lineOf.set(arr, line);
     pos++;
     ws();
     if (text[pos] === ']') return pos++, arr;
@@ -126,7 +132,7 @@ export function readTolerantJson(text: string, allowRepair: boolean): TolerantRe
 
   const object = (depth: number): { [k: string]: Json } => {
     const obj: { [k: string]: Json } = Object.create(null);
-    lineOf.set(obj, line);
+    if (depth <= LINE_DEPTH) lineOf.set(obj, line);
     pos++;
     ws();
     if (text[pos] === '}') return pos++, obj;
@@ -152,5 +158,5 @@ export function readTolerantJson(text: string, allowRepair: boolean): TolerantRe
   const v = value(0);
   ws();
   if (pos < text.length) fail('unexpected text after the JSON document');
-  return { value: v, repairs, lineOf };
+  return { value: v, repairs, repairCount, lineOf };
 }
