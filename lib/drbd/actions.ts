@@ -38,7 +38,11 @@ export async function monitor(env: DrbdEnv): Promise<Answer> {
   // a probe only looks (a score set during a probe delays promotion); a stopped resource has none
   if (env.isProbe || !s.facts.configured) return answer;
   laggingWarning(env, s.facts);
-  if (s.facts.splitBrain) env.log.warn(`split brain suspected: ${s.facts.splitBrainEvidence.join('; ')}`);
+  if (s.facts.splitBrain) {
+    env.log.warn(
+      `split brain suspected: ${s.facts.splitBrainEvidence.join('; ')}; resolve by hand: on the node whose changes are to be thrown away, drbdadm connect --discard-my-data ${s.facts.resource}`,
+    );
+  }
   await updateAttributes(env.score, s.facts);
   return answer;
 }

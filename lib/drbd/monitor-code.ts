@@ -25,7 +25,8 @@ export function monitorAnswer(f: DrbdFacts): MonitorAnswer {
   if (f.splitBrain) {
     return {
       code: f.primary ? OCF.DEGRADED_PROMOTED : OCF.DEGRADED,
-      reason: `split brain suspected on ${f.resource}: ${f.summary}; resolve by hand (drbdadm connect --discard-my-data on the victim)`,
+      // the evidence first (Pacemaker keeps 128 bytes); how to resolve it goes to the log
+      reason: `split brain suspected on ${f.resource}: ${f.summary}`,
     };
   }
   return { code: f.primary ? OCF.RUNNING_PROMOTED : OCF.SUCCESS };

@@ -38,7 +38,8 @@ export function decide(env: Pick<ScoreEnv, 'tiers' | 'removeIfPeerPrimary'>, fac
 }
 
 export function splitBrainValue(facts: DrbdFacts): string | null {
-  return facts.splitBrain ? `${facts.primary ? 'Primary' : 'Secondary'} ${facts.summary}`.slice(0, 200) : null;
+  // the summary starts with the role
+  return facts.splitBrain ? facts.summary.slice(0, 200) : null;
 }
 
 export interface ScoreOutcome {

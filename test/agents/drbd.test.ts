@@ -197,7 +197,7 @@ t.test('split brain: exit reason and node attribute, cleared when resolved', asy
   const r = s.run('monitor');
   t.equal(r.code, 191, 'OCF_DEGRADED_PROMOTED: running, no recovery');
   t.match(r.reasons[0], /^split brain suspected on r0: Primary disk:UpToDate peer:StandAlone/);
-  t.match(s.attr('ocfkit-drbd-r0-split-brain'), /^Primary Primary disk:UpToDate peer:StandAlone/);
+  t.match(s.attr('ocfkit-drbd-r0-split-brain'), /^Primary disk:UpToDate peer:StandAlone/);
   s.clearCalls();
   s.run('monitor');
   t.equal(s.calls().length, 1, 'flag written once');
