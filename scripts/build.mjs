@@ -64,11 +64,13 @@ const buildAgent = (name) =>
     true,
   );
 
+// Each agent behind a dynamic import: esbuild (one CommonJS bundle, no splitting) wraps such a
+// module in a lazy initialiser, so a process evaluates only the agent it was invoked as, and
+// start-up does not grow with the number of agents.
 function buildMulticall(names) {
-  const imports = names.map((n, i) => `import a${i} from './agents/${n}.ts';`).join('\n');
-  const table = names.map((n, i) => `${JSON.stringify(n)}: a${i}`).join(', ');
+  const table = names.map((n) => `${JSON.stringify(n)}: () => import('./agents/${n}.ts')`).join(', ');
   return bundle(
-    `${imports}\nimport { runMulticall } from './lib/ocf/multicall.ts';\nrunMulticall({ ${table} });\n`,
+    `import { runMulticall } from './lib/ocf/multicall.ts';\nrunMulticall({ ${table} });\n`,
     'ocfkit-agents.ts',
     join(agentsOut, 'ocfkit-agents.cjs'),
     false,

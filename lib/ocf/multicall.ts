@@ -8,12 +8,17 @@ import type { AgentSpec, ParameterSpecs } from './agent.ts';
 import { OCF } from './codes.ts';
 import { runMain } from './main.ts';
 
-export function runMulticall(agents: Record<string, AgentSpec<ParameterSpecs>>, argv: readonly string[] = process.argv): void {
+/** Each agent's module, loaded only when it is the one invoked. */
+export type AgentLoaders = Record<string, () => Promise<{ default: AgentSpec<ParameterSpecs> }>>;
+
+export function runMulticall(agents: AgentLoaders, argv: readonly string[] = process.argv): void {
   const name = basename(argv[1] ?? '');
-  const agent = agents[name];
-  if (!agent) {
+  const load = Object.hasOwn(agents, name) ? agents[name] : undefined;
+  if (!load) {
     process.stderr.write(`ocfkit agents: invoked as '${name}'; call me through one of: ${Object.keys(agents).join(', ')}\n`);
     process.exit(OCF.ERR_UNIMPLEMENTED);
   }
-  runMain(agent, argv.slice(2));
+  load()
+    .then((module) => runMain(module.default, argv.slice(2)))
+    .catch(() => process.exit(OCF.ERR_GENERIC));
 }
