@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { defineAgent, misconfigured, notInstalled, generic, OCF, OcfError, type OcfContext, type Outcome, type Params } from '../lib/ocf/index.ts';
 import { ClaimConfigError, planClaim } from '../lib/haproxy/claim.ts';
 import { RuntimeClient } from '../lib/haproxy/client.ts';
-import { ConfigError, parseRetargetConfig, type RetargetConfig } from '../lib/haproxy/config.ts';
+import { checkNode, ConfigError, parseRetargetConfig, type RetargetConfig } from '../lib/haproxy/config.ts';
 import { RuntimeApiError } from '../lib/haproxy/errors.ts';
 import { readRecord, removeRecord, writeRecord, type ClaimRecord } from '../lib/haproxy/record.ts';
-import { check, claim, ClaimNotTaken, describe, release, requireAdmin, type CheckResult, type Instance, type OpEnv } from '../lib/haproxy/retarget.ts';
+import { check, claim, ClaimNotTaken, describe, readForClaim, release, requireAdmin, type CheckResult, type Instance, type OpEnv } from '../lib/haproxy/retarget.ts';
 
 const parameters = {
   socket: {
@@ -84,8 +84,19 @@ function configOf(ctx: Ctx): RetargetConfig {
 const instancesOf = (config: RetargetConfig): Instance[] =>
   config.sockets.map((address, i) => ({ client: new RuntimeClient(address), stateFile: config.stateFiles[i] ?? null }));
 
-/** This node as Pacemaker names it: CRM_meta_on_node, else `crm_node -n`. */
-async function thisNode(ctx: Ctx): Promise<string> {
+/** This node as Pacemaker names it: CRM_meta_on_node, else `crm_node -n`; it must have a server of its own. */
+async function thisNode(ctx: Ctx, config: RetargetConfig): Promise<string> {
+  const node = await nodeName(ctx);
+  try {
+    checkNode(config, node);
+  } catch (error) {
+    if (error instanceof ConfigError) throw misconfigured(error.message);
+    throw error;
+  }
+  return node;
+}
+
+async function nodeName(ctx: Ctx): Promise<string> {
   if (ctx.meta.onNode) return ctx.meta.onNode;
   const r = await ctx.exec('crm_node', ['-n'], { timeoutMs: 5000, logLevel: 'debug' });
   const name = r.stdout.trim();
@@ -93,7 +104,8 @@ async function thisNode(ctx: Ctx): Promise<string> {
   return name;
 }
 
-const recordPath = (ctx: Ctx): string => join(ctx.paths.rscTmp, `ocfkit-haproxy-retarget-${ctx.instance}.json`);
+// the instance name comes from the environment: never a path of its own ('../', '/')
+const recordPath = (ctx: Ctx): string => join(ctx.paths.rscTmp, `ocfkit-haproxy-retarget-${ctx.instance.replace(/[^A-Za-z0-9_.:-]/g, '_')}.json`);
 
 /** HAProxy's and the decision's errors as OCF codes, for this action. */
 function asOcf(ctx: Ctx, error: unknown): OcfError {
@@ -110,7 +122,7 @@ function asOcf(ctx: Ctx, error: unknown): OcfError {
         return misconfigured(error.message);
       case 'absent':
       case 'refused':
-      case 'io':
+      case 'not-a-socket':
         // start: HAProxy is not there on this node; a probe: so nothing of ours runs (the runtime maps it)
         return ctx.action === 'start' || ctx.action === 'validate-all' || ctx.isProbe ? notInstalled(error.message) : generic(error.message);
       default:
@@ -130,12 +142,10 @@ async function everywhere<T>(ctx: Ctx, instances: Instance[], op: (i: Instance) 
 
 async function start(ctx: Ctx): Promise<Outcome> {
   const config = configOf(ctx);
-  const env: OpEnv = { config, node: await thisNode(ctx), deadline: ctx.deadline, log: ctx.log };
+  const env: OpEnv = { config, node: await thisNode(ctx, config), deadline: ctx.deadline, log: ctx.log };
   const instances = instancesOf(config);
-  const marks = await everywhere(ctx, instances, async (i) => {
-    await requireAdmin(i, ctx.deadline);
-    return claim(i, env);
-  });
+  // one round trip reads the level, the servers and the process; the next makes this node ready
+  const marks = await everywhere(ctx, instances, async (i) => claim(i, env, await readForClaim(i, env)));
   const record: ClaimRecord = {};
   instances.forEach((i, k) => (record[i.client.address.text] = marks[k]!));
   writeRecord(recordPath(ctx), record);
@@ -145,7 +155,7 @@ async function start(ctx: Ctx): Promise<Outcome> {
 
 async function stop(ctx: Ctx): Promise<Outcome> {
   const config = configOf(ctx);
-  const env: OpEnv = { config, node: await thisNode(ctx), deadline: ctx.deadline, log: ctx.log };
+  const env: OpEnv = { config, node: await thisNode(ctx, config), deadline: ctx.deadline, log: ctx.log };
   await everywhere(ctx, instancesOf(config), async (i) => {
     try {
       await release(i, env);
@@ -161,12 +171,13 @@ async function stop(ctx: Ctx): Promise<Outcome> {
 
 async function monitor(ctx: Ctx): Promise<Outcome> {
   const config = configOf(ctx);
-  const env: OpEnv = { config, node: await thisNode(ctx), deadline: ctx.deadline, log: ctx.log };
+  const env: OpEnv = { config, node: await thisNode(ctx, config), deadline: ctx.deadline, log: ctx.log };
   const instances = instancesOf(config);
   // a recurring monitor runs only where Pacemaker placed the claim: it may restore it
   const record = ctx.isProbe ? null : readRecord(recordPath(ctx));
   const results: CheckResult[] = await everywhere(ctx, instances, (i) => check(i, env, record?.[i.client.address.text]));
-  const prefix = (k: number): string => (instances.length > 1 ? `${instances[k]!.client.address.text}: ` : '');
+  // the backend/server first, the socket after (Pacemaker keeps 128 bytes of an exit reason)
+  const on = (k: number): string => (instances.length > 1 ? ` (on ${instances[k]!.client.address.text})` : '');
   if (results.some((r) => r.mark) && record) {
     results.forEach((r, k) => r.mark && (record[instances[k]!.client.address.text] = r.mark));
     writeRecord(recordPath(ctx), record);
@@ -174,11 +185,11 @@ async function monitor(ctx: Ctx): Promise<Outcome> {
   // a probe asks whether the claim is in force here: anything short of it is "not running"
   // (Pacemaker then starts it where it belongs, and that start sets every server right)
   const mismatch = ctx.isProbe ? -1 : results.findIndex((r) => r.verdict.kind === 'mismatch');
-  if (mismatch >= 0) return { code: OCF.ERR_GENERIC, reason: prefix(mismatch) + describe(results[mismatch]!.verdict) };
+  if (mismatch >= 0) return { code: OCF.ERR_GENERIC, reason: describe(results[mismatch]!.verdict) + on(mismatch) };
   const out = results.findIndex((r) => r.verdict.kind !== 'held');
   if (out >= 0) {
-    ctx.log[ctx.isProbe ? 'debug' : 'info'](`not held here: ${prefix(out)}${describe(results[out]!.verdict)}`);
-    return { code: OCF.NOT_RUNNING, reason: prefix(out) + describe(results[out]!.verdict) };
+    ctx.log[ctx.isProbe ? 'debug' : 'info'](`not held here: ${describe(results[out]!.verdict)}${on(out)}`);
+    return { code: OCF.NOT_RUNNING, reason: describe(results[out]!.verdict) + on(out) };
   }
   return OCF.SUCCESS;
 }
@@ -196,7 +207,8 @@ ready, and UP where checked, the others out), not running when another node or n
 naming the backend and server otherwise. A recurring monitor re-asserts the claim when HAProxy was reloaded or
 restarted and lost it.`,
   parameters,
-  exclusive: ['start', 'stop'],
+  // no node-local lock: the writers that matter act from different nodes on one HAProxy, and
+  // the claim protocol (retarget.ts) orders them there; a lock cost start a child process (flock)
   actions: {
     start: { timeout: 30, run: start },
     stop: { timeout: 30, run: stop },
@@ -206,10 +218,14 @@ restarted and lost it.`,
     const config = configOf(ctx);
     if (ctx.action !== 'validate-all' || ctx.checkLevel < 10) return;
     // level 10: this node's environment: every HAProxy answers at level admin and has what we need
-    const node = ctx.meta.onNode ?? (await thisNode(ctx).catch(() => undefined));
+    const node = await thisNode(ctx, config).catch((error: unknown) => {
+      if (error instanceof OcfError && error.code === OCF.ERR_CONFIGURED) throw error;
+      return undefined;
+    });
     await everywhere(ctx, instancesOf(config), async (i) => {
-      await requireAdmin(i, ctx.deadline);
-      const servers = await i.client.showServersState(ctx.deadline);
+      const r = await i.client.read(ctx.deadline, { level: true });
+      requireAdmin(i, r.level);
+      const servers = r.servers;
       if (node) planClaim(config, node, servers);
       else for (const b of [...config.writeBackends, ...config.readBackends]) if (!servers.some((s) => s.backend === b)) throw new ClaimConfigError(`backend '${b}' does not exist in HAProxy (or has no server)`);
     });

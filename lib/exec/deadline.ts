@@ -4,14 +4,15 @@
  * Agents derive theirs from `OCF_RESKEY_CRM_meta_timeout` less a safety margin, so that the
  * agent itself reports a timeout (with an exit reason) before Pacemaker kills it silently.
  *
- * Time is read from a monotonic clock (`performance.now()`: milliseconds since this process
- * started), never from the wall clock: a clock step at failover time (NTP, an operator's
- * `date -s`) must not make a deadline fire early or never.
+ * Time is read from a monotonic clock (`process.uptime()`: since this process started, on
+ * libuv's monotonic hrtime; `performance.now()` reads the same kind of clock, but its first use
+ * loads node:perf_hooks, ~1 ms of an agent's monitor), never from the wall clock: a clock step
+ * at failover time (NTP, an operator's `date -s`) must not make a deadline fire early or never.
  */
 export type Clock = () => number;
 
 /** Monotonic milliseconds since the process started. */
-export const systemClock: Clock = () => performance.now();
+export const systemClock: Clock = () => process.uptime() * 1000;
 
 export class Deadline {
   /** The instant, on `clock`'s scale. */

@@ -1,12 +1,12 @@
 /**
- * The side effects: carry out a claim or release plan on one HAProxy instance, wait (bounded)
- * for drained servers to finish their sessions, and read back until HAProxy reports the state
- * asked for.
+ * The side effects: one step of a claim or release plan on one HAProxy instance, and the
+ * bounded wait for drained servers to finish their sessions (the order and the re-reading
+ * between steps are retarget.ts's).
  */
 import type { Deadline } from '../exec/deadline.ts';
 import { sleep } from '../exec/wait.ts';
 import type { Logger } from '../log/logger.ts';
-import { label, type ClaimPlan, type Step } from './claim.ts';
+import { label, type Step } from './claim.ts';
 import type { RuntimeClient } from './client.ts';
 import type { ServerState } from './servers-state.ts';
 
@@ -20,7 +20,7 @@ export interface ApplyEnv {
   pollMs?: number;
 }
 
-async function runStep(env: ApplyEnv, step: Step): Promise<void> {
+export async function runStep(env: ApplyEnv, step: Step): Promise<void> {
   const where = `${step.backend}/${step.server}`;
   if (step.op === 'addr') {
     const r = await env.client.setAddr(step.backend, step.server, step.ip, step.port, env.deadline);
@@ -39,8 +39,10 @@ async function waitDrained(env: ApplyEnv, servers: ServerState[]): Promise<strin
   const reserve = env.reserveMs ?? Math.min(1000, env.deadline.remaining() / 4);
   const until = env.deadline.less(reserve).within(env.drainTimeoutMs);
   const pending = new Set(servers.map(label));
+  const backends = [...new Set(servers.map((s) => s.backend))];
   while (pending.size > 0) {
-    const rows = await env.client.showStat(env.deadline);
+    // one backend: only its servers' rows (a `show stat` of a large configuration is megabytes)
+    const rows = await env.client.showStat(env.deadline, backends.length === 1 ? backends[0] : undefined);
     for (const row of rows) {
       const key = `${row.proxy}/${row.name}`;
       if (pending.has(key) && (row.sessions === 0 || row.status.startsWith('DOWN') || row.status.startsWith('MAINT'))) pending.delete(key);
@@ -49,18 +51,6 @@ async function waitDrained(env: ApplyEnv, servers: ServerState[]): Promise<strin
     await sleep(Math.min(env.pollMs ?? 50, until.remaining()));
   }
   return [...pending];
-}
-
-export async function applyPlan(env: ApplyEnv, plan: ClaimPlan): Promise<void> {
-  for (const step of plan.first) await runStep(env, step);
-  for (const s of plan.drain) {
-    if (s.admin !== 'drain') await runStep(env, { op: 'state', backend: s.backend, server: s.name, state: 'drain' });
-  }
-  if (plan.drain.length > 0) {
-    const left = await waitDrained(env, plan.drain);
-    if (left.length > 0) env.log.warn(`${env.client.address.text}: ${left.join(', ')} still had sessions after drain_timeout; maintenance now (existing connections are not cut)`);
-  }
-  for (const s of [...plan.drain, ...plan.maint]) await runStep(env, { op: 'state', backend: s.backend, server: s.name, state: 'maint' });
 }
 
 export { waitDrained };

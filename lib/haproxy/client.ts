@@ -9,7 +9,7 @@ import { ReplyParseError, RuntimeApiError } from './errors.ts';
 import { checkShow, interpretSet, interpretSetAddr, type AddrChange } from './replies.ts';
 import { parseServersState, type AdminMode, type ServerState } from './servers-state.ts';
 import { parseBackends, parseInfo, parseStat, processInfo, type ProcessInfo, type StatRow } from './stat.ts';
-import { sendCommand } from './transport.ts';
+import { sendCommand, sendCommands } from './transport.ts';
 
 /** HAProxy's own rule for proxy and server names. */
 const NAME = /^[A-Za-z0-9_.:-]+$/;
@@ -23,6 +23,15 @@ function checkName(what: string, name: string): void {
 }
 
 export type HealthState = 'up' | 'stopping' | 'down';
+
+/** One round trip's worth of facts: the servers' state, and on request the CLI level and the process. */
+export interface Reading {
+  servers: ServerState[];
+  /** The raw `show servers state` reply (what a server-state-file holds). */
+  text: string;
+  level?: string;
+  info?: ProcessInfo;
+}
 
 export class RuntimeClient {
   readonly address: SocketAddress;
@@ -42,7 +51,7 @@ export class RuntimeClient {
       return parse(reply);
     } catch (error) {
       if (error instanceof ReplyParseError) {
-        throw new RuntimeApiError('unexpected', this.address.text, command, `HAProxy at ${this.address.text}: ${error.message}`, reply);
+        throw new RuntimeApiError('unexpected', this.address.text, command, `${error.message} (HAProxy at ${this.address.text})`, reply);
       }
       throw error;
     }
@@ -54,8 +63,40 @@ export class RuntimeClient {
     return this.show(command, deadline, (text) => parseServersState(text, `${this.address.text}: ${command}`));
   }
 
-  showStat(deadline: Deadline): Promise<StatRow[]> {
-    return this.show('show stat', deadline, (text) => parseStat(text, `${this.address.text}: show stat`));
+  /**
+   * `show servers state`, and in the same connection (one round trip, `a; b; c`) `show cli level`
+   * and `show info` when asked: the facts one operation needs, read at one instant.
+   */
+  async read(deadline: Deadline, opts: { level?: boolean; info?: boolean } = {}): Promise<Reading> {
+    const commands = [...(opts.level ? ['show cli level'] : []), 'show servers state', ...(opts.info ? ['show info'] : [])];
+    const replies = await sendCommands(this.address, commands, deadline);
+    const parsed = <T>(command: string, reply: string, parse: (text: string) => T): T => {
+      const text = checkShow(this.address.text, command, reply);
+      try {
+        return parse(text);
+      } catch (error) {
+        if (error instanceof ReplyParseError) throw new RuntimeApiError('unexpected', this.address.text, command, `${error.message} (HAProxy at ${this.address.text})`, reply);
+        throw error;
+      }
+    };
+    let k = 0;
+    const reading: Reading = { servers: [], text: '' };
+    if (opts.level) {
+      reading.level = parsed('show cli level', replies[k++]!, (t) => t.trim());
+      // below admin the other replies may be refusals: the level is the answer
+      if (reading.level !== 'admin') return reading;
+    }
+    reading.text = replies[k]!;
+    reading.servers = parsed('show servers state', replies[k++]!, (t) => parseServersState(t, 'show servers state'));
+    if (opts.info) reading.info = parsed('show info', replies[k++]!, (t) => processInfo(parseInfo(t, 'show info'), 'show info'));
+    return reading;
+  }
+
+  /** `show stat`, or only the servers of one backend (`show stat <backend> 4 -1`). */
+  showStat(deadline: Deadline, backend?: string): Promise<StatRow[]> {
+    if (backend !== undefined) checkName('backend', backend);
+    const command = backend === undefined ? 'show stat' : `show stat ${backend} 4 -1`;
+    return this.show(command, deadline, (text) => parseStat(text, `${this.address.text}: ${command}`));
   }
 
   showBackends(deadline: Deadline): Promise<string[]> {

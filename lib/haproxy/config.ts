@@ -98,6 +98,13 @@ export function parseRetargetConfig(raw: RawRetargetParams): RetargetConfig {
     }
   });
   if (sockets.length === 0) throw new ConfigError('socket', 'no socket given');
+  // the same HAProxy twice would be claimed by two concurrent writers, and its record kept once
+  const seenSocket = new Map<string, string>();
+  for (const a of sockets) {
+    const key = a.kind === 'unix' ? `unix:${a.path.replace(/\/+/g, '/')}` : `tcp:${a.host.toLowerCase()}:${a.port}`;
+    if (seenSocket.has(key)) throw new ConfigError('socket', `'${a.text}' is the same socket as '${seenSocket.get(key)}'`);
+    seenSocket.set(key, a.text);
+  }
   const writeBackends = names('backends', raw.backends, 'backend');
   if (writeBackends.length === 0) throw new ConfigError('backends', 'no backend given');
   const readBackends = names('read_backends', raw.read_backends, 'backend');
@@ -120,7 +127,14 @@ export function parseRetargetConfig(raw: RawRetargetParams): RetargetConfig {
   const addresses = new Map<string, NodeAddress>();
   for (const [node, text] of pairs('addresses', raw.addresses)) {
     if (addresses.has(node)) throw new ConfigError('addresses', `node '${node}' is listed twice`);
-    addresses.set(node, parseNodeAddress('addresses', node, text));
+    const a = parseNodeAddress('addresses', node, text);
+    // two nodes at one address: the claim of one would be the claim of both
+    for (const [other, b] of addresses) {
+      if (a.ip === b.ip && (a.port === b.port || a.port === undefined || b.port === undefined)) {
+        throw new ConfigError('addresses', `nodes '${other}' and '${node}' have the same address ${a.ip}${a.port !== undefined && a.port === b.port ? `:${a.port}` : ''}`);
+      }
+    }
+    addresses.set(node, a);
   }
   if (mode === 'addr' && addresses.size === 0) throw new ConfigError('addresses', "mode=addr needs the nodes' addresses (node=ip[:port] …)");
   if (mode === 'addr' && readBackends.length > 0) throw new ConfigError('read_backends', 'mode=addr rewrites one server per backend; read backends need mode=state');
@@ -135,6 +149,9 @@ export function parseRetargetConfig(raw: RawRetargetParams): RetargetConfig {
     if (!f.startsWith('/')) throw new ConfigError('state_file', `'${f}' is not an absolute path`);
     return f;
   });
+  const files2 = stateFiles.filter((f): f is string => f !== null);
+  const twice = files2.find((f, i) => files2.indexOf(f) !== i);
+  if (twice) throw new ConfigError('state_file', `'${twice}' is given for two sockets`);
   if (!(raw.drain_timeout >= 0)) throw new ConfigError('drain_timeout', 'must not be negative');
   return { sockets, writeBackends, readBackends, servers, mode, addresses, drainTimeoutMs: raw.drain_timeout, stateFiles };
 }
@@ -142,6 +159,18 @@ export function parseRetargetConfig(raw: RawRetargetParams): RetargetConfig {
 /** The server that stands for `node` (explicit in `servers`, else named like the node). */
 export function serverOf(config: RetargetConfig, node: string): string {
   return config.servers.get(node) ?? node;
+}
+
+/**
+ * Check that `node` (this node, as Pacemaker names it) has a server of its own: a node not in
+ * `servers` has a server named like it, which must be a valid HAProxy name and must not be
+ * another node's server (servers='node1=node2' would make node2 claim node1's server).
+ */
+export function checkNode(config: RetargetConfig, node: string): void {
+  if (config.mode === 'addr' || config.servers.has(node)) return;
+  const other = [...config.servers].find(([, server]) => server === node)?.[0];
+  if (other !== undefined) throw new ConfigError('servers', `node '${node}' is not listed, and its default server '${node}' is node '${other}'s: give '${node}=<server>'`);
+  if (!isValidName(node)) throw new ConfigError('servers', `node name ${JSON.stringify(node)} is not a valid HAProxy server name: give '<node>=<server>' for it`);
 }
 
 /** The node a server stands for, when known. */

@@ -8,9 +8,17 @@ export type RuntimeErrorKind =
   | 'absent'
   /** The socket exists but nobody accepts (HAProxy killed: its socket file stays behind). */
   | 'refused'
+  /** The path exists but is no socket (a regular file, a directory, a link to one): nothing listens there. */
+  | 'not-a-socket'
   /** The connection was made but no complete answer came within the deadline. */
   | 'timeout'
-  /** Any other connection failure (EACCES on the socket file, a reset, …). */
+  /** Accepted, then closed without a byte: not HAProxy, or HAProxy going away. */
+  | 'closed'
+  /** A reply without HAProxy's terminating empty line: cut off, never taken for the whole. */
+  | 'truncated'
+  /** A reply larger than any HAProxy sends for these commands. */
+  | 'oversized'
+  /** Any other connection failure (EACCES on the socket file, a reset, …): HAProxy may be there. */
   | 'io'
   | 'no-such-backend'
   | 'no-such-server'
@@ -40,9 +48,12 @@ export class RuntimeApiError extends Error {
     this.reply = reply;
   }
 
-  /** HAProxy itself is not there to ask (as opposed to refusing a command). */
+  /**
+   * Certainly no HAProxy behind this address (as opposed to one refusing a command, or one we
+   * could not talk to: EACCES, a reset, a cut reply say nothing about what HAProxy does).
+   */
   get unreachable(): boolean {
-    return this.kind === 'absent' || this.kind === 'refused' || this.kind === 'io';
+    return this.kind === 'absent' || this.kind === 'refused' || this.kind === 'not-a-socket';
   }
 }
 

@@ -19,6 +19,17 @@ const COMMON: [RegExp, RuntimeErrorKind][] = [
   [/problem converting port/, 'bad-argument'],
 ];
 
+/**
+ * What a command is about, named first in messages (Pacemaker keeps 128 bytes of an exit
+ * reason: `be_app/node2: No such server.` must come before a long socket path).
+ */
+export function subjectOf(command: string): string {
+  const server = /^(?:set|get|enable|disable) (?:server|weight) (\S+)/.exec(command);
+  if (server) return server[1]!;
+  const backend = /^show (?:servers state|stat) (\S+)/.exec(command);
+  return backend ? `backend ${backend[1]}` : command;
+}
+
 function firstLine(reply: string): string {
   return reply.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
@@ -28,7 +39,7 @@ export function refusal(socket: string, command: string, reply: string): Runtime
   const line = firstLine(reply);
   for (const [pattern, kind] of COMMON) {
     if (pattern.test(line) || (kind === 'addr-config-only' && pattern.test(reply))) {
-      return new RuntimeApiError(kind, socket, command, `HAProxy at ${socket} refused '${command}': ${line}`, reply);
+      return new RuntimeApiError(kind, socket, command, `${subjectOf(command)}: ${line} (HAProxy at ${socket}, '${command}')`, reply);
     }
   }
   return null;
@@ -37,7 +48,7 @@ export function refusal(socket: string, command: string, reply: string): Runtime
 /** `set server … state|health|agent|weight`: an empty reply is success; anything else is not. */
 export function interpretSet(socket: string, command: string, reply: string): void {
   if (reply.trim() === '') return;
-  throw refusal(socket, command, reply) ?? new RuntimeApiError('unexpected', socket, command, `HAProxy at ${socket} answered '${command}' with: ${firstLine(reply)}`, reply);
+  throw refusal(socket, command, reply) ?? new RuntimeApiError('unexpected', socket, command, `${subjectOf(command)}: unexpected answer ${JSON.stringify(firstLine(reply).slice(0, 60))} (HAProxy at ${socket}, '${command}')`, reply);
 }
 
 export interface AddrChange {
@@ -55,7 +66,7 @@ export function interpretSetAddr(socket: string, command: string, reply: string)
   const portChanged = /port changed from/.test(line);
   const unchanged = /no need to change the addr/.test(line);
   if (!addrChanged && !portChanged && !unchanged) {
-    throw new RuntimeApiError('unexpected', socket, command, `HAProxy at ${socket} answered '${command}' with: ${line}`, reply);
+    throw new RuntimeApiError('unexpected', socket, command, `${subjectOf(command)}: unexpected answer ${JSON.stringify(line.slice(0, 60))} (HAProxy at ${socket}, '${command}')`, reply);
   }
   return { addrChanged, portChanged, message: line };
 }

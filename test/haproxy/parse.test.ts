@@ -1,4 +1,5 @@
 import t from 'tap';
+import { splitReplies } from '../../lib/haproxy/transport.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSocketAddress, SocketAddressError } from '../../lib/haproxy/address.ts';
@@ -95,7 +96,8 @@ t.test('replies to set server, from the 2.6.12 transcript', async (t) => {
   t.throws(() => interpretSet(s, 'set server be_app/nosuch state ready', replies.get('set server be_app/nosuch state ready')!), {
     name: 'RuntimeApiError',
     kind: 'no-such-server',
-    message: "HAProxy at sock refused 'set server be_app/nosuch state ready': No such server.",
+    // the server first: Pacemaker keeps 128 bytes of an exit reason
+    message: "be_app/nosuch: No such server. (HAProxy at sock, 'set server be_app/nosuch state ready')",
   });
   t.match(interpretSetAddr(s, 'x', replies.get('set server be_app/node2 addr 127.0.0.1 port 18083')!), { addrChanged: false, portChanged: true });
   t.throws(() => interpretSetAddr(s, 'x', replies.get('set server be_db/pg-standby addr 127.0.0.999')!), { name: 'RuntimeApiError', kind: 'invalid-addr' });
@@ -119,4 +121,13 @@ t.test('socket addresses as users write them in stats socket', async (t) => {
   for (const bad of ['', 'admin.sock', 'unix@relative', '127.0.0.1:0', '127.0.0.1:70000', '300.0.0.1:80', 'abns@x', '/a b']) {
     t.throws(() => parseSocketAddress(bad), SocketAddressError, JSON.stringify(bad));
   }
+});
+
+t.test('framing: every reply ends with an empty line; anything less was cut off', async (t) => {
+  t.same(splitReplies('admin\n\n', 1), ['admin\n']);
+  t.same(splitReplies('\n', 1), [''], 'a command with nothing to say');
+  t.same(splitReplies('admin\n\n1\n# be_id\n\nName: x\n\n', 3), ['admin\n', '1\n# be_id\n', 'Name: x\n']);
+  t.equal(splitReplies('1\n# be_id\n3 be_app 1 node1\n', 1), null, 'no terminating empty line');
+  t.equal(splitReplies('admin\n\n1\n# be_id\n', 2), null, 'the second reply cut off');
+  t.equal(splitReplies('', 1), null);
 });
