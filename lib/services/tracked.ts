@@ -5,7 +5,7 @@
  * itself under a new pid, or what a start killed midway left are still found), and a daemon's
  * own pid file as the daemon writes it. Nothing is ever signalled on the word of a pid file alone.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import { bootId, groupMembers, procStat, processesWithEnv, sameProcess, startedSince, type ProcessIdentity } from '../exec/proc.ts';
 import { signalGroup, signalProcess } from '../exec/signal.ts';
 import { writeFileAtomic } from '../fs/atomic.ts';
@@ -28,9 +28,28 @@ export interface Ours {
   mark: string;
 }
 
-/** The mark of the service whose record is at `recordPath`: unique per node, resource and service. */
+/**
+ * The mark of the service whose record is at `recordPath`: unique per node, resource and
+ * service. The record's path alone is not unique where nodes share one kernel and so one
+ * process table (the namespace lab, node containers): two nodes' `svc` would read each other's
+ * processes as theirs. The mount namespace the agent runs in tells those nodes apart, and on a
+ * real server it is the same for every agent run, so a later stop still finds what a killed
+ * start left.
+ */
 export function markOf(recordPath: string): string {
-  return `${MARK_VARIABLE}=${recordPath}`;
+  return `${MARK_VARIABLE}=${recordPath}@${mountNamespace()}`;
+}
+
+let mntns: string | undefined;
+function mountNamespace(): string {
+  if (mntns === undefined) {
+    try {
+      mntns = readlinkSync('/proc/self/ns/mnt');
+    } catch {
+      mntns = 'mnt:?';
+    }
+  }
+  return mntns;
 }
 
 /** Our record, or null when there is none or it is not ours (unreadable, foreign shape). */

@@ -267,3 +267,26 @@ t.test('exit reasons fit in 128 bytes, the important part first', async (t) => {
   t.equal(tooLong.code, 6, 'a name too long for a file name is a configuration error');
   t.match(tooLong.reasons[0], /services\[0\]\.name: is 150 characters long; at most 100/);
 });
+
+t.test('nodes that share a kernel (the lab) never take each other\'s processes for theirs', async (t) => {
+  const tag = '8114.5';
+  const s = setup('twin', [{ name: 'mq', command: ['sleep', tag] }]);
+  t.teardown(() => void s.run('stop'));
+  t.equal(s.run('start').code, 0);
+  t.equal(sleepers(tag).length, 1);
+  // the other node: the same resource and service names, the same $HA_RSCTMP path, its own files
+  const otherRun = scratch('twin-other');
+  mkdirSync(join(s.dir, 'run'), { recursive: true });
+  const env = { PATH: CLEAN_PATH, OCF_ROOT: '/usr/lib/ocf', ...s.env, OCF_RESKEY_services: s.params.services, OCF_RESKEY_log_dir: s.params.log_dir };
+  const other = (action: string, extra: Record<string, string> = {}) =>
+    spawnSync(
+      '/usr/bin/env',
+      ['-i', ...Object.entries({ ...env, ...extra }).map(([k, v]) => `${k}=${v}`), 'unshare', '--mount', '--propagation', 'private', join(FIXTURES, 'other-node'), otherRun, join(s.dir, 'run'), agentPath('services'), action],
+      { encoding: 'utf8' },
+    );
+  const probe = other('monitor', { OCF_RESKEY_CRM_meta_interval: '0' });
+  t.equal(probe.status, 7, `the other node's probe: nothing of its own runs (${probe.stderr.trim().split('\n').pop()})`);
+  t.equal(other('stop').status, 0, "the other node's stop succeeds");
+  t.equal(sleepers(tag).length, 1, "and did not touch this node's service");
+  t.equal(s.run('monitor', {}, recurring).code, 0);
+});
