@@ -4,7 +4,7 @@
  * monitor (`drbdsetup events2 --now`) and makes no call to the cluster.
  */
 import { accessSync, constants } from 'node:fs';
-import { defineAgent, misconfigured, notInstalled, OCF, type OcfContext, type Outcome, type Params } from '../lib/ocf/index.ts';
+import { defineAgent, generic, misconfigured, notInstalled, OCF, type OcfContext, type Outcome, type Params } from '../lib/ocf/index.ts';
 import * as actions from '../lib/drbd/actions.ts';
 import type { DrbdEnv } from '../lib/drbd/env.ts';
 import { parseTiers, TiersError, type Tiers } from '../lib/drbd/ladder.ts';
@@ -23,6 +23,8 @@ function tiersOf(ctx: OcfContext<P>): Tiers {
   try {
     return parseTiers(ctx.params.adjust_master_score);
   } catch (error) {
+    // stop only removes the score: bad tiers must not fail it (a failed stop fences the node)
+    if (error instanceof TiersError && ctx.action === 'stop') return parseTiers(PARAMETERS.adjust_master_score.default);
     if (error instanceof TiersError) throw misconfigured(`parameter 'adjust_master_score': ${error.message}`);
     throw error;
   }
@@ -74,6 +76,9 @@ async function moduleVersion(ctx: OcfContext<P>, load: boolean): Promise<DrbdVer
     await ctx.exec('modprobe', ['drbd'], { deadline: ctx.deadline, timeoutMs: 10_000, logLevel: 'info' });
     read = await readVersion(env);
   }
+  // a drbdadm that did not answer is this moment's fault (OCF_ERR_GENERIC, recoverable), not a
+  // node without DRBD (OCF_ERR_INSTALLED bans the resource from the node)
+  if (read.kind === 'failed' && read.cut) throw generic(read.reason);
   if (read.kind !== 'ok') throw notInstalled(read.reason);
   if (read.version.kernelCode === 0) throw notInstalled('DRBD kernel module not loaded (drbdadm --version: DRBD_KERNEL_VERSION_CODE=0x000000)');
   const problem = versionProblem(ctx, read.version);
@@ -88,6 +93,9 @@ async function allowsTwoPrimaries(ctx: OcfContext<P>): Promise<boolean> {
 
 async function validate(ctx: OcfContext<P>): Promise<void> {
   const nameProblem = resourceNameProblem(ctx.params.drbd_resource);
+  // a stop must stop, and needs nothing but the name: no other parameter can fail it (a failed
+  // stop gets the node fenced); a name start refuses cannot be running (the stop handler says so)
+  if (ctx.action === 'stop') return;
   if (nameProblem) throw misconfigured(nameProblem);
   tiersOf(ctx);
   for (const key of ['require_drbd_module_version_ge', 'require_drbd_module_version_lt'] as const) {
@@ -104,8 +112,6 @@ async function validate(ctx: OcfContext<P>): Promise<void> {
   } catch (error) {
     throw notInstalled(`drbdconf ${ctx.params.drbdconf} is not readable (${(error as NodeJS.ErrnoException).code})`);
   }
-  if (ctx.action === 'stop') return; // a stop must stop, whatever the clone's settings say
-
   const m = ctx.meta;
   if (ctx.action === 'start' && m.onNode !== undefined && m.clone === undefined) {
     throw misconfigured('ocf:ocfkit:drbd must run as a promotable clone (pcs resource create … promotable notify=true)');
@@ -168,7 +174,18 @@ after-resync-target handlers) and Pacemaker fencing to prevent data divergence.`
         return actions.start(env);
       }),
     },
-    stop: { timeout: 100, run: run((env) => actions.stop(env)) },
+    stop: {
+      timeout: 100,
+      run: run((env, ctx) => {
+        const problem = resourceNameProblem(ctx.params.drbd_resource);
+        if (problem) {
+          // never handed to drbdadm (`-x` would be an option); start refuses such a name, so nothing runs under it
+          ctx.log.warn(`${problem}: nothing of ours can run under it; stop succeeds without a command`);
+          return Promise.resolve({ code: OCF.SUCCESS });
+        }
+        return actions.stop(env);
+      }),
+    },
     promote: { timeout: 90, run: run((env) => actions.promote(env)) },
     demote: { timeout: 90, run: run((env) => actions.demote(env)) },
     notify: { timeout: 90, run: run((env, ctx) => actions.notify(env, ctx.notify?.type ?? '?', ctx.notify?.operation ?? '?')) },

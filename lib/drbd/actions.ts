@@ -18,6 +18,12 @@ export interface Answer {
 
 /** DRBD's exit code for "refused: no access to UpToDate data" (drbdadm primary). */
 export const EXIT_REFUSED = 17;
+/**
+ * drbdsetup's exit codes for a state change DRBD refused (11: e.g. a peer still Primary, an
+ * unfenced peer; 17: no UpToDate data). Only these are DRBD's answer about this state; a
+ * timeout, a signal or another exit (a config error, a broken drbdadm) says nothing about it.
+ */
+export const STATE_REFUSALS: readonly number[] = [11, EXIT_REFUSED];
 const RETRY_MS = 1000;
 
 function statusProblem(s: Exclude<StatusRead, { kind: 'ok' }>): Answer {
@@ -94,6 +100,8 @@ export async function start(env: DrbdEnv): Promise<Answer> {
 export async function stop(env: DrbdEnv): Promise<Answer> {
   let lastProblem = '';
   let minors: number[] = [];
+  // a `drbdadm down` that exits 0 and leaves the resource up is read again once, then paced
+  let downDone = false;
   for (;;) {
     const s = await readStatus(env.tools);
     if (s.kind === 'missing') {
@@ -104,13 +112,21 @@ export async function stop(env: DrbdEnv): Promise<Answer> {
     if (s.kind === 'ok') {
       if (!s.facts.configured) break;
       minors = s.facts.minors.length > 0 ? s.facts.minors : minors;
-      if (s.facts.primary) {
-        const r = await drbdadm(env.tools, ['secondary']);
-        if (r.failed) lastProblem = `drbdadm secondary: ${lastLine(r) || outcome(r)}`;
+      if (downDone) {
+        lastProblem = `'drbdadm down' exited 0, but ${env.tools.resource} is still up (${s.facts.summary})`;
+        downDone = false;
+      } else {
+        if (s.facts.primary) {
+          const r = await drbdadm(env.tools, ['secondary']);
+          if (r.failed) lastProblem = `drbdadm secondary: ${lastLine(r) || outcome(r)}`;
+        }
+        const r = await drbdadm(env.tools, ['down']);
+        if (!r.failed) {
+          downDone = true;
+          continue; // read again: down done means not configured
+        }
+        lastProblem = `drbdadm down: ${lastLine(r) || outcome(r)}`;
       }
-      const r = await drbdadm(env.tools, ['down']);
-      if (!r.failed) continue; // read again: down done means not configured
-      lastProblem = `drbdadm down: ${lastLine(r) || outcome(r)}`;
     } else {
       lastProblem = s.reason;
     }
@@ -130,7 +146,11 @@ export async function stop(env: DrbdEnv): Promise<Answer> {
  * Remember the refusal with the state it happened in: until that state changes the ladder gives
  * no score here, so Pacemaker does not drive promote → fail → recover → promote in a loop.
  */
-async function refuse(env: DrbdEnv, f: DrbdFacts, reason: string): Promise<Answer> {
+async function refuse(env: DrbdEnv, f: DrbdFacts, reason: string, remember = true): Promise<Answer> {
+  if (!remember) {
+    await updateAttributes(env.score, f);
+    return { code: OCF.ERR_GENERIC, reason };
+  }
   try {
     saveMemory(env.score.memoryPath, { ...memoryFor(env.score), refusal: { fingerprint: f.fingerprint, reason, at: Date.now() } });
   } catch (error) {
@@ -167,13 +187,16 @@ export async function promote(env: DrbdEnv): Promise<Answer> {
     if (memory.refusal) saveMemory(env.score.memoryPath, { ...memoryFor(env.score), refusal: null });
     return { code: OCF.SUCCESS };
   }
-  const why = r.exitCode === EXIT_REFUSED ? `DRBD refused (exit 17): no access to UpToDate data, or the peer could not be fenced` : lastLine(r) || outcome(r);
+  const why = r.exitCode === EXIT_REFUSED ? `DRBD refused (exit 17): no access to UpToDate data, or the peer could not be fenced` : `drbdadm primary: ${lastLine(r) || outcome(r)}`;
   const peer = f.peerPrimary ? '; the peer is still Primary (cluster split while DRBD is connected?)' : '';
-  return refuse(env, f, `promote failed: ${why}${peer} (${f.summary})`);
+  const refused = !r.timedOut && r.signal === null && r.exitCode !== null && STATE_REFUSALS.includes(r.exitCode);
+  return refuse(env, f, `promote failed: ${why}${peer} (${f.summary})`, refused);
 }
 
 export async function demote(env: DrbdEnv): Promise<Answer> {
   let lastProblem = '';
+  // a `drbdadm secondary` that exits 0 and leaves it Primary is read again once, then paced
+  let secondaryDone = false;
   for (;;) {
     const s = await readStatus(env.tools);
     if (s.kind === 'missing') return statusProblem(s);
@@ -183,9 +206,17 @@ export async function demote(env: DrbdEnv): Promise<Answer> {
         await updateAttributes(env.score, s.facts);
         return { code: OCF.SUCCESS };
       }
-      const r = await drbdadm(env.tools, ['secondary']);
-      if (!r.failed) continue;
-      lastProblem = `drbdadm secondary: ${lastLine(r) || outcome(r)}`;
+      if (secondaryDone) {
+        lastProblem = `'drbdadm secondary' exited 0, but ${env.tools.resource} is still Primary (${s.facts.summary})`;
+        secondaryDone = false;
+      } else {
+        const r = await drbdadm(env.tools, ['secondary']);
+        if (!r.failed) {
+          secondaryDone = true;
+          continue;
+        }
+        lastProblem = `drbdadm secondary: ${lastLine(r) || outcome(r)}`;
+      }
       if (env.tools.deadline.remaining() < RETRY_MS * 2) {
         const held = s.facts.minors.map((m) => describeHolders(m)).join('; ');
         return { code: OCF.ERR_GENERIC, reason: `demote failed: ${held ? `${held}; ` : ''}${lastProblem}` };

@@ -10,7 +10,7 @@
  * (an attrd that restarts alone, an operator's `crm_attribute -D`): then the value is simply
  * written again, once, through attrd (never a CIB query).
  */
-import { readJsonFile } from '../fs/json.ts';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.ts';
 import { identityOf, type ProcessIdentity } from '../exec/proc.ts';
@@ -39,20 +39,89 @@ export interface Memory {
   refusal: Refusal | null;
   /** DRBD versions seen at the last start. */
   version: DrbdVersion | null;
+  /** The kernel's boot id when written: a memory from another boot is not ours. */
+  boot?: string | null;
+}
+
+/** A memory file is a few hundred bytes; anything larger is not one. */
+const MAX_MEMORY_BYTES = 64 * 1024;
+
+/** This boot's id (/proc/sys/kernel/random/boot_id), or null when unreadable. */
+export function bootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The memory file's text, or null. Never blocks and never follows a planted name: not through
+ * a symbolic link (O_NOFOLLOW), not a FIFO or a device (O_NONBLOCK, then a regular file only,
+ * whose read would otherwise hang every action past its deadline: the read is synchronous), not
+ * a file of another owner, not more than 64 KiB.
+ */
+export function readMemoryText(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!st.isFile() || st.size > MAX_MEMORY_BYTES || (uid !== undefined && st.uid !== uid)) return null;
+    const buf = Buffer.alloc(MAX_MEMORY_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+      if (n > MAX_MEMORY_BYTES) return null;
+    }
+    return buf.subarray(0, n).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const numOrNull = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isFinite(v));
+const strOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+
+/** Every field of the expected type (a torn, edited or foreign file is not a memory). Pure. */
+export function wellFormed(m: unknown): m is Memory {
+  if (!isObj(m) || m.v !== 1 || typeof m.attr !== 'string' || !strOrNull(m.node) || !numOrNull(m.score) || !strOrNull(m.splitBrain)) return false;
+  if (typeof m.at !== 'number' || !Number.isFinite(m.at)) return false;
+  if (m.writer !== null && !(isObj(m.writer) && typeof m.writer.pid === 'number' && typeof m.writer.start === 'string')) return false;
+  if (m.refusal !== null && !(isObj(m.refusal) && typeof m.refusal.fingerprint === 'string' && typeof m.refusal.reason === 'string' && typeof m.refusal.at === 'number')) return false;
+  if (m.version !== null && !(isObj(m.version) && typeof m.version.kernelCode === 'number' && (m.version.generation === null || ['8.3', '8.4', '9'].includes(m.version.generation as string)))) return false;
+  return m.boot === undefined || strOrNull(m.boot);
 }
 
 export function memoryPath(rscTmp: string, instance: string): string {
   return join(rscTmp, `ocfkit-drbd-${instance.replace(/\//g, '_')}.json`);
 }
 
-export function loadMemory(path: string): Memory | null {
-  // torn or foreign: as if absent (everything is written again)
-  const m = readJsonFile(path) as Memory | null;
-  return m && m.v === 1 && typeof m.attr === 'string' ? m : null;
+export function loadMemory(path: string, boot: string | null = bootId()): Memory | null {
+  // torn, foreign or from another boot: as if absent (everything is written again)
+  const text = readMemoryText(path);
+  if (text === null) return null;
+  let m: unknown;
+  try {
+    m = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!wellFormed(m)) return null;
+  return (m.boot ?? null) === boot ? m : null;
 }
 
 export function saveMemory(path: string, m: Memory): void {
-  writeFileAtomic(path, JSON.stringify(m) + '\n', 0o600);
+  writeFileAtomic(path, JSON.stringify({ ...m, boot: bootId() }) + '\n', 0o600);
 }
 
 export function emptyMemory(attr: string, node: string | null): Memory {

@@ -29,7 +29,8 @@ export interface ScoreEnv {
 export function memoryFor(env: Pick<ScoreEnv, 'memoryPath' | 'instance' | 'node'>): Memory {
   const m = loadMemory(env.memoryPath);
   const attr = scoreAttr(env.instance);
-  return m && m.attr === attr && m.node === env.node ? m : { ...emptyMemory(attr, env.node), refusal: m?.refusal ?? null, version: m?.version ?? null };
+  // another instance's or another node's memory is not ours: nothing of it (not its refusal) counts
+  return m && m.attr === attr && m.node === env.node ? m : emptyMemory(attr, env.node);
 }
 
 export function decide(env: Pick<ScoreEnv, 'tiers' | 'removeIfPeerPrimary'>, facts: DrbdFacts, memory: Memory): Decision {

@@ -10,19 +10,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { agentPath, CLEAN_PATH, runBuiltAgent, scratch } from '../helpers/agent.ts';
+import { servicesResource, sleepers } from '../helpers/services.ts';
 import { identityOf, signalIdentity, stillRuns } from '../helpers/real-procs.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'services');
 
-/** Live processes whose command line ends with `sleep <tag>`. */
-function sleepers(tag: string): number[] {
-  const ps = spawnSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
-  return ps.stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 4 && !f[1]!.startsWith('Z') && f.at(-2) === 'sleep' && f.at(-1) === tag)
-    .map((f) => Number(f[0]));
-}
 
 /** Kill what a failed test may have left, by identity. */
 function sweep(...tags: string[]): void {
@@ -32,19 +24,7 @@ function sweep(...tags: string[]): void {
   }
 }
 
-function setup(name: string, services: unknown[]) {
-  const dir = scratch(name);
-  const env = { HA_RSCTMP: join(dir, 'run'), OCF_RESOURCE_INSTANCE: name };
-  const params = { services: JSON.stringify(services), log_dir: join(dir, 'log') };
-  const run = (action: string, extra: Record<string, string> = {}, extraEnv: Record<string, string> = {}) =>
-    runBuiltAgent('services', action, { ...params, ...extra }, { ...env, ...extraEnv });
-  const timed = (action: string, extra: Record<string, string> = {}, extraEnv: Record<string, string> = {}) => {
-    const began = performance.now();
-    const r = run(action, extra, extraEnv);
-    return { ...r, ms: Math.round(performance.now() - began) };
-  };
-  return { dir, env, params, run, timed };
-}
+const setup = servicesResource;
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const probe = { OCF_RESKEY_CRM_meta_interval: '0' };

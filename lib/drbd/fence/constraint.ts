@@ -10,7 +10,18 @@ import type { Cib, CibClone, CibPrimitive, LocationConstraint } from '../../clus
 
 export const CONSTRAINT_PREFIX = 'ocfkit-drbd-fence-';
 
-export const constraintId = (resource: string): string => `${CONSTRAINT_PREFIX}${resource}`;
+/**
+ * `ocfkit-drbd-fence-<resource>`. The CIB's ids are XML IDs (letters, digits, `_.-`); a resource
+ * name may also hold `+:@%=`, which the CIB's schema would refuse (so fence-peer could never
+ * place its constraint): such a name is written `ocfkit-drbd-fence--<encoded>`, each of `_+:@%=`
+ * as `_` and two hex digits. A resource name never starts with `-`, so
+ * the two forms cannot meet, and the encoding is one-to-one.
+ */
+export function constraintId(resource: string): string {
+  if (!/[+:@%=]/.test(resource)) return `${CONSTRAINT_PREFIX}${resource}`;
+  const encoded = resource.replace(/[_+:@%=]/g, (ch) => `_${ch.charCodeAt(0).toString(16)}`);
+  return `${CONSTRAINT_PREFIX}-${encoded}`;
+}
 
 export class FenceConfigError extends Error {
   override name = 'FenceConfigError';
