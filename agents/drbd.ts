@@ -107,10 +107,14 @@ async function validate(ctx: OcfContext<P>): Promise<void> {
   if (ctx.action === 'validate-all' && ctx.checkLevel < 10) return;
   if (ctx.action === 'notify') return;
 
-  try {
-    accessSync(ctx.params.drbdconf, constants.R_OK);
-  } catch (error) {
-    throw notInstalled(`drbdconf ${ctx.params.drbdconf} is not readable (${(error as NodeJS.ErrnoException).code})`);
+  // monitor reads DRBD's state, never the configuration: an unreadable drbdconf must not make it
+  // say "not installed", which bans the resource here and sends a stop that cannot succeed
+  if (ctx.action !== 'monitor') {
+    try {
+      accessSync(ctx.params.drbdconf, constants.R_OK);
+    } catch (error) {
+      throw notInstalled(`drbdconf ${ctx.params.drbdconf} is not readable (${(error as NodeJS.ErrnoException).code})`);
+    }
   }
   const m = ctx.meta;
   if (ctx.action === 'start' && m.onNode !== undefined && m.clone === undefined) {

@@ -262,8 +262,11 @@ t.test('validation', async (t) => {
   t.equal(cm.code, 6);
   t.match(cm.reasons[0], /clone-max must be at most 2 with DRBD 8.4/);
   t.equal(s.run('monitor', {}, { adjust_master_score: '10 5 1 0' }).code, 6);
-  const conf = s.run('monitor', {}, { drbdconf: '/nonexistent/drbd.conf' });
-  t.equal(conf.code, 5);
+  // monitor never reads the configuration: an unreadable one does not make it "not installed"
+  // (a ban here, then a stop that cannot succeed and a fenced node); start does need it
+  t.equal(s.run('monitor', {}, { drbdconf: '/nonexistent/drbd.conf' }).code, 0, 'monitor answers from DRBD state');
+  const conf = s.run('start', {}, { drbdconf: '/nonexistent/drbd.conf' });
+  t.equal(conf.code, 5, 'start needs the configuration');
   t.equal(s.run('monitor', { OCF_RESKEY_CRM_meta_interval: '0' }, { drbdconf: '/nonexistent/drbd.conf' }).code, 0, 'a probe goes on to look');
   t.equal(s.run('start', {}, { stop_outdates_secondary: 'whatever', unfence_if_all_uptodate: 'x', connect_only_after_promote: 'y' }).code, 0, 'ignored parameters never fail a start');
   const ver = s.run('start', {}, { require_drbd_module_version_ge: '9.0.16' });
