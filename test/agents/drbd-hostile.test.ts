@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEAN_PATH, runBuiltAgent, scratch } from '../helpers/agent.ts';
+import { DRBD_CLONE_ENV } from '../helpers/drbd.ts';
 
 const STANDIN = join(import.meta.dirname, '..', 'fixtures', 'drbd-standin');
 const VM = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'drbd-vm');
@@ -37,17 +38,7 @@ function setup(name: string, initial: string) {
     PATH: `${bin}:${STANDIN}:${CLEAN_PATH}`,
     DRBD_STANDIN: dir,
     HA_RSCTMP: join(dir, 'run'),
-    OCF_RESOURCE_INSTANCE: 'drbd_r0',
-    OCF_RESKEY_CRM_meta_on_node: 'node1',
-    OCF_RESKEY_CRM_meta_clone: '0',
-    OCF_RESKEY_CRM_meta_clone_max: '2',
-    OCF_RESKEY_CRM_meta_clone_node_max: '1',
-    OCF_RESKEY_CRM_meta_promotable: 'true',
-    OCF_RESKEY_CRM_meta_promoted_max: '1',
-    OCF_RESKEY_CRM_meta_promoted_node_max: '1',
-    OCF_RESKEY_CRM_meta_notify: 'true',
-    OCF_RESKEY_CRM_meta_interval: '20000',
-    OCF_RESKEY_CRM_meta_timeout: '20000',
+    ...DRBD_CLONE_ENV,
   };
   const params = { drbd_resource: 'r0', drbdconf: '/etc/drbd.conf' };
   const calls = (): string[] => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean);
