@@ -249,7 +249,10 @@ t.test('concurrent claims', async (t) => {
     const p = { socket: h.admin, backends: 'be_app', drain_timeout: '0' };
     t.equal((await runAgent('start', p, node1)).code, OK);
     await h.reload();
-    await new Promise((r) => setTimeout(r, 2200)); // node2's claim clearly after the new process started
+    // node2's claim clearly after the new process started: HAProxy counts in whole seconds, so
+    // wait until the new worker itself reports 3 s of uptime (a fixed sleep was not enough when
+    // the worker came up late on a loaded machine)
+    await until(async () => ((await h.client.showInfo(deadline()).catch(() => ({ uptimeS: 0 }))).uptimeS >= 3), 15_000, 'the new worker 3 s old');
     t.equal((await runAgent('start', p, node2)).code, OK);
     const m = await runAgent('monitor', p, node1, RECURRING);
     t.equal(m.code, NOT_RUNNING, m.stderr);
