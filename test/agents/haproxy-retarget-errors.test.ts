@@ -5,7 +5,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeEnv, runAgent } from '../haproxy/agent-run.ts';
-import { deadline, startBackend, startHaproxy, twoNodeConfig, until } from '../haproxy/real.ts';
+import { deadline, startBackend, startHaproxy, twoNodeConfig, startPair } from '../haproxy/real.ts';
 
 const node1 = nodeEnv('node1');
 const RECURRING = { interval: 10_000 };
@@ -49,15 +49,7 @@ t.test('bad configuration: OCF_ERR_CONFIGURED naming the backend, the server, th
 });
 
 t.test('HAProxy killed: the recurring monitor fails with a clear reason; a probe says not running', async (t) => {
-  const b1 = await startBackend('node1');
-  const b2 = await startBackend('node2');
-  const h = await startHaproxy(twoNodeConfig([b1, b2]));
-  t.teardown(async () => {
-    h.kill();
-    await b1.close();
-    await b2.close();
-  });
-  await until(async () => (await h.client.showServersState(deadline())).every((s) => s.opState === 'running'), 10_000, 'UP');
+  const { h } = await startPair(t);
   const p = { socket: h.admin, backends: 'be_app' };
   t.equal((await runAgent('start', p, node1)).code, 0);
   h.kill();

@@ -9,7 +9,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeEnv, runAgent } from '../haproxy/agent-run.ts';
 import { gate, proxy, raw, tempDir } from '../haproxy/fake.ts';
-import { deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until, type Backend, type Haproxy } from '../haproxy/real.ts';
+import { adminStates, startPair, deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until } from '../haproxy/real.ts';
 
 const OK = 0;
 const GENERIC = 1;
@@ -20,21 +20,9 @@ const RECURRING = { interval: 10_000 };
 const node1 = nodeEnv('node1');
 const node2 = nodeEnv('node2');
 
-async function pair(t: Tap.Test, extra: Parameters<typeof twoNodeConfig>[1] = {}, opts: { dir?: string } = {}): Promise<{ h: Haproxy; b1: Backend; b2: Backend }> {
-  const b1 = await startBackend('node1');
-  const b2 = await startBackend('node2');
-  const h = await startHaproxy(twoNodeConfig([b1, b2], extra), opts);
-  t.teardown(async () => {
-    h.kill();
-    await b1.close();
-    await b2.close();
-  });
-  await until(async () => (await h.client.showServersState(deadline())).every((s) => s.opState === 'running'), 10_000, 'both servers UP');
-  return { h, b1, b2 };
-}
+const pair = startPair;
 
-const admin = async (h: Haproxy, backend = 'be_app') =>
-  Object.fromEntries((await h.client.showServersState(deadline(), backend)).map((s) => [s.name, s.admin]));
+const admin = adminStates;
 
 t.test('a reply cut off at a line boundary is an error, never the whole state', async (t) => {
   const { h } = await pair(t);

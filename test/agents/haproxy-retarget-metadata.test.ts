@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentPath, BUILT_AGENTS, runBuiltAgent, scratch } from '../helpers/agent.ts';
-import { startBackend, startHaproxy, twoNodeConfig, until, deadline } from '../haproxy/real.ts';
+import { startPair } from '../haproxy/real.ts';
 
 t.test('meta-data validates against ra-api-1.dtd and declares every parameter', async (t) => {
   const r = runBuiltAgent('haproxy-retarget', 'meta-data', {});
@@ -39,15 +39,7 @@ t.test('pcs accepts the meta-data: describe and create without a warning or --fo
 });
 
 t.test('ocf-tester passes against a real HAProxy', async (t) => {
-  const b1 = await startBackend('node1');
-  const b2 = await startBackend('node2');
-  const h = await startHaproxy(twoNodeConfig([b1, b2]));
-  t.teardown(async () => {
-    h.kill();
-    await b1.close();
-    await b2.close();
-  });
-  await until(async () => (await h.client.showServersState(deadline())).every((s) => s.opState === 'running'), 10_000, 'UP');
+  const { h } = await startPair(t);
   // asynchronously: the HTTP backends in this process must keep answering HAProxy's checks
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HA_RSCTMP: mkdtempSync(join(tmpdir(), 'ocfkit-hap-rsc-')), OCF_RESKEY_CRM_meta_on_node: 'node1' };
   const child = spawn('/usr/bin/env', ['-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'ocf-tester', '-n', 'hap', '-o', `socket=${h.admin}`, '-o', 'backends=be_app', '-o', 'servers=node1=node1 node2=node2', agentPath('haproxy-retarget')]);

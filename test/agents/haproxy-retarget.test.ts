@@ -6,7 +6,7 @@ import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeEnv, runAgent } from '../haproxy/agent-run.ts';
-import { deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until, type Backend, type Haproxy } from '../haproxy/real.ts';
+import { adminStates, startPair, deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until, type Backend } from '../haproxy/real.ts';
 
 const OK = 0;
 const NOT_RUNNING = 7;
@@ -14,21 +14,9 @@ const RECURRING = { interval: 10_000 };
 const node1 = nodeEnv('node1');
 const node2 = nodeEnv('node2');
 
-async function pair(t: Tap.Test, extra: Parameters<typeof twoNodeConfig>[1] = {}): Promise<{ h: Haproxy; b1: Backend; b2: Backend }> {
-  const b1 = await startBackend('node1');
-  const b2 = await startBackend('node2');
-  const h = await startHaproxy(twoNodeConfig([b1, b2], extra));
-  t.teardown(async () => {
-    h.kill();
-    await b1.close();
-    await b2.close();
-  });
-  await until(async () => (await h.client.showServersState(deadline())).every((s) => s.opState === 'running'), 10_000, 'both servers UP');
-  return { h, b1, b2 };
-}
+const pair = startPair;
 
-const admin = async (h: Haproxy, backend = 'be_app') =>
-  Object.fromEntries((await h.client.showServersState(deadline(), backend)).map((s) => [s.name, s.admin]));
+const admin = adminStates;
 
 t.test('start on node2, then a failover to node1: every request goes to the holder', async (t) => {
   const { h } = await pair(t);

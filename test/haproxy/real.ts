@@ -179,3 +179,29 @@ ${extra.more ?? ''}
 }
 
 export const deadline = dl;
+
+/**
+ * A real HAProxy in front of two HTTP backends named node1 and node2 (`twoNodeConfig`), both
+ * UP by health check; everything is stopped at the end of test `t`.
+ */
+export async function startPair(
+  t: { teardown: (fn: () => Promise<void>) => void },
+  extra: Parameters<typeof twoNodeConfig>[1] = {},
+  opts: { dir?: string } = {},
+): Promise<{ h: Haproxy; b1: Backend; b2: Backend }> {
+  const b1 = await startBackend('node1');
+  const b2 = await startBackend('node2');
+  const h = await startHaproxy(twoNodeConfig([b1, b2], extra), opts);
+  t.teardown(async () => {
+    h.kill();
+    await b1.close();
+    await b2.close();
+  });
+  await until(async () => (await h.client.showServersState(dl())).every((s) => s.opState === 'running'), 10_000, 'both servers UP');
+  return { h, b1, b2 };
+}
+
+/** Each server's admin state in `backend`: `{ node1: 'ready', node2: 'maint' }`. */
+export async function adminStates(h: Haproxy, backend = 'be_app'): Promise<Record<string, string>> {
+  return Object.fromEntries((await h.client.showServersState(dl(), backend)).map((s) => [s.name, s.admin]));
+}

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { labUp, applyStack, waitSettled, hardKillFailover, rejoin, defaultDistDir, nodesWithRole, STATEFUL_CLONE, type Lab } from '../../lib/lab/index.ts';
 import { outcome } from '../../lib/exec/run.ts';
-import { deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until, type Haproxy } from '../haproxy/real.ts';
+import { deadline, get, tally, until, type Haproxy, startPair } from '../haproxy/real.ts';
 import { assertNothingLeft, cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
 
 const NAME = 'ocfkit-hap2';
@@ -43,15 +43,7 @@ const skip = cannotRun() ?? (existsSync(AGENT) ? false : `ocf:ocfkit:haproxy-ret
 
 t.test('haproxy-retarget follows the Promoted instance: hard-kill failover, then pcs node standby', { skip }, async (t) => {
   await withCleanLab(t, NAME);
-  const b1 = await startBackend('node1');
-  const b2 = await startBackend('node2');
-  const h = await startHaproxy(twoNodeConfig([b1, b2]));
-  t.teardown(async () => {
-    h.kill();
-    await b1.close();
-    await b2.close();
-  });
-  await until(async () => (await h.client.showServersState(deadline())).every((s) => s.opState === 'running'), 10_000, 'both backends UP');
+  const { h } = await startPair(t);
 
   const lab = await labUp({ name: NAME, nodes: 2, token: 1000, log: testLog });
   await applyStack(lab, {});
