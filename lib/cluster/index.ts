@@ -12,4 +12,4 @@ export type * from './model.ts';
 export type * from './cib-model.ts';
 export type * from './pcs-model.ts';
 export { readCrmMon, readCib, readPcsStatus, CRM_EX_NOT_CONNECTED } from './live.ts';
-export type { LiveResult, LiveOptions } from './live.ts';
+export type { LiveResult, LiveOptions, PcsStatusForm } from './live.ts';

@@ -47,10 +47,11 @@ function failure(exec: ExecResult): { kind: 'cluster-not-running' | 'command-fai
   return { kind: 'command-failed', message: `${exec.command}: exit ${exec.exitCode}${lastLine ? `: ${lastLine}` : ''}` };
 }
 
-async function live<T>(command: string, args: string[], parse: (text: string) => T, options: LiveOptions): Promise<LiveResult<T>> {
+async function live<T>(command: string, args: string[], parse: (text: string) => T, options: LiveOptions, okExit: readonly number[] = []): Promise<LiveResult<T>> {
   const runner = options.runner ?? defaultRun;
   const exec = await runner(command, args, { deadline: options.deadline, log: options.log, env: options.env });
-  if (exec.failed) return { ...failure(exec), exec };
+  const answered = exec.exitCode !== null && okExit.includes(exec.exitCode) && !exec.timedOut && exec.stdout.trim() !== '';
+  if (exec.failed && !answered) return { ...failure(exec), exec };
   try {
     return { kind: 'ok', value: parse(exec.stdout), exec };
   } catch (error) {
@@ -71,7 +72,17 @@ export function readCib(options: LiveOptions & { scope?: 'configuration' | 'stat
   return live('cibadmin', args, parseCibXml, options);
 }
 
-/** `pcs status` (`--full` when asked). */
-export function readPcsStatus(options: LiveOptions & { full?: boolean }): Promise<LiveResult<PcsStatus>> {
-  return live('pcs', options.full ? ['status', '--full'] : ['status'], parsePcsStatus, options);
+/** The `pcs status` forms readPcsStatus runs (`status` is plain `pcs status`). */
+export type PcsStatusForm =
+  | 'status' | 'resources' | 'nodes' | 'nodes both' | 'nodes corosync' | 'nodes config' | 'cluster' | 'corosync' | 'quorum' | 'pcsd';
+
+/**
+ * `pcs status [<form>]` (`--full` when asked, plain status only). `pcs status pcsd` exits 2 when
+ * some node's pcsd is not Online: with output, that is an answer, not a failure.
+ */
+export function readPcsStatus(options: LiveOptions & { full?: boolean; form?: PcsStatusForm }): Promise<LiveResult<PcsStatus>> {
+  const form = options.form ?? 'status';
+  const args = form === 'status' ? ['status'] : ['status', ...form.split(' ')];
+  if (options.full && form === 'status') args.push('--full');
+  return live('pcs', args, parsePcsStatus, options, form === 'pcsd' ? [2] : []);
 }

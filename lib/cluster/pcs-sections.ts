@@ -21,10 +21,18 @@ export function summaryLine(t: string, s: PcsStatus): boolean {
       s.dcVersion = m[3] ?? null;
     }
     s.quorum = m[4] ? /with quorum/.test(m[4]) : false;
-  } else if ((m = /^Last updated: (.*)$/.exec(t))) s.lastUpdate = m[1]!.trim();
-  else if ((m = /^Last change:\s*(.*)$/.exec(t))) s.lastChange = m[1]!.trim() || null;
-  else if ((m = /^(\d+) nodes? configured/.exec(t))) s.nodesConfigured = Number(m[1]);
-  else if ((m = /^(\d+) (?:resource instances?|resources?) configured(?: \((.*)\))?/.exec(t))) {
+  } else if ((m = /^Last updated: (.*)$/.exec(t))) {
+    // Pacemaker 1.1.13-1.1.14 print `Last updated: <t>\t\tLast change: <t> by …` on one line.
+    const both = /^(.*?)\s+Last change:\s*(.*)$/.exec(m[1]!);
+    s.lastUpdate = (both ? both[1]! : m[1]!).trim();
+    if (both) s.lastChange = both[2]!.trim() || null;
+  } else if ((m = /^Last change:\s*(.*)$/.exec(t))) s.lastChange = m[1]!.trim() || null;
+  else if ((m = /^Version: (\S+)$/.exec(t))) s.dcVersion = m[1]!;
+  else if ((m = /^(\d+) nodes and (\d+) resources configured/i.exec(t))) {
+    s.nodesConfigured = Number(m[1]);
+    s.resourcesConfigured = Number(m[2]);
+  } else if ((m = /^(\d+) nodes? configured/i.exec(t))) s.nodesConfigured = Number(m[1]);
+  else if ((m = /^(\d+) (?:resource instances?|resources?) configured(?: \((.*)\))?/i.exec(t))) {
     s.resourcesConfigured = Number(m[1]);
     for (const part of (m[2] ?? '').split(',')) {
       const d = /(\d+) DISABLED/.exec(part);

@@ -10,6 +10,7 @@ import { parseCrmMonXml } from '../../lib/cluster/crm-mon.ts';
 import { parseCibXml } from '../../lib/cluster/cib.ts';
 import { parsePcsStatus } from '../../lib/cluster/pcs-status.ts';
 import * as h from './hostile.ts';
+import * as f from './hostile-forms.ts';
 
 type Parse = (input: string) => unknown;
 
@@ -85,4 +86,9 @@ t.test('linear before, kept linear (guards)', async (t) => {
   await linear(t, 'crm_mon 100k+ nodes', parseCrmMonXml, (k) => h.crmMonNodes(6_400 * k));
   await linear(t, 'crm_mon full of &amp;, 10 MB', parseCrmMonXml, (k) => h.crmMonAmp((10 * MB * k) / 16));
   await linear(t, 'CIB realistic, 10 MB', parseCibXml, (k) => h.cibLarge(Math.floor((10 * MB * k) / 16 / 760)));
+  // The other pcs status forms (issue 12): node lists, quorum and membership, cluster, pcsd.
+  await linear(t, 'pcs status nodes, 10 MB', parsePcsStatus, (k) => f.pcsNodesForm(Math.floor((10 * MB * k) / 16 / 17)));
+  await linear(t, 'pcs status quorum, 10 MB of keys', parsePcsStatus, (k) => f.pcsQuorumForm(Math.floor((10 * MB * k) / 16 / 20)));
+  await linear(t, 'pcs status cluster, 10 MB', parsePcsStatus, (k) => f.pcsClusterForm(Math.floor((10 * MB * k) / 16 / 5)));
+  // pcsd lines stop at MAX_NODES (10,000 nodes): pcs-forms-attack.test.ts refuses 545k in seconds.
 });

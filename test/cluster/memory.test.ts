@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as h from './hostile.ts';
+import * as f from './hostile-forms.ts';
 
 const PROBE = fileURLToPath(new URL('./memory-probe.ts', import.meta.url));
 const MB = 1_000_000;
@@ -36,6 +37,12 @@ const shapes: [string, string, () => string, RegExp | null, number?][] = [
   ['pcs 10 MB of " x" lines', 'pcs-status', () => h.pcsSpaceX(Math.floor((10 * MB) / 3)), null],
   ['pcs Online: [ … ] of 1.4M names', 'pcs-status', () => h.pcsOnline(1_400_000), /more than 10000 nodes/],
   ['pcs clone summary of 1.4M names', 'pcs-status', () => h.pcsCloneSummary(1_400_000), /more than 250000 resource instances/],
+  // The other forms (issue 12).
+  ['pcs status nodes, 10 MB', 'pcs-status', () => f.pcsNodesForm(Math.floor((10 * MB) / 17)), null],
+  ['pcs status quorum, 10 MB of keys', 'pcs-status', () => f.pcsQuorumForm(Math.floor((10 * MB) / 20)), null],
+  ['pcs status cluster, 10 MB', 'pcs-status', () => f.pcsClusterForm(Math.floor((10 * MB) / 5)), null],
+  ['pcs status pcsd of 545k nodes, 12 MB', 'pcs-status', () => f.pcsPcsdForm(Math.floor((12 * MB) / 22)), /pcsd status of more than 10000 nodes/],
+  ['pcs status nodes Online: of 1.4M names', 'pcs-status', () => `Pacemaker Nodes:\n Online: ${'node1 '.repeat(1_400_000)}\n`, /node list of more than 10000/],
 ];
 
 t.test(`peak memory of a parse is at most ${LIMIT}x its input (one shape: 13x)`, async (t) => {

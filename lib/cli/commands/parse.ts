@@ -104,7 +104,7 @@ function sub(name: string, describe: string, parse: (input: Buffer) => { warning
 export const parseSubcommands = [
   sub('crm-mon', 'crm_mon XML (--output-as=xml or legacy --as-xml) to the ClusterStatus model', parseCrmMonXml),
   sub('cib', 'CIB XML (cibadmin --query) to the Cib model', parseCibXml),
-  sub('pcs-status', 'pcs status / pcs status --full / pcs status resources text to the PcsStatus model', parsePcsStatus),
+  sub('pcs-status', 'any pcs status form (status [--full], resources, nodes [both|corosync|config], cluster, corosync, quorum, pcsd, xml; pcs 0.9 and 0.11) to the PcsStatus model', parsePcsStatus),
   sub('drbd', 'DRBD status text (/proc/drbd, drbdadm status, drbdsetup status --json, events2) via drbd-status-parser', (bytes) => parseDrbd(bytes), false),
 ];
 
