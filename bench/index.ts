@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runMemoryShape } from './memory-shape.ts';
 import { runStartupBench } from './startup.ts';
 import { runDrbdBench } from './drbd.ts';
+import { runAlertBench } from './alert.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -27,6 +28,8 @@ const sections: [string, () => Promise<string>][] = [
   ['Cluster state parsing', script('bench/cluster.ts', ['--expose-gc'])],
   ['DRBD agent: ocf:ocfkit:drbd vs ocf:linbit:drbd', () => runDrbdBench()],
   ['HAProxy retargeting', script('bench/haproxy.ts')],
+  ['Alert agent per event', () => runAlertBench()],
+  ['Application monitor: detection latency (lab)', script('bench/monitor.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -6,11 +6,13 @@
 //                                   of the multi-call bundle with V8's code cache, and one symlink
 //                                   per agent to it. Without SEA support (OCFKIT_SEA=0, or a node
 //                                   binary without the SEA fuse), copies of the per-agent bundles.
+//   dist/alerts/<name>              programs that are no OCF agents (alerts/*.ts: the alert agent),
+//                                   in the same executable: a symlink to it, or a bundle without SEA
 //   dist/cli/ocfkit.mjs             the CLI (ESM bundle)
 // Why: README, "Start-up".
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +29,16 @@ const agentsOut = join(dist, 'agents');
 const ocfDir = join(dist, 'resource.d', 'ocfkit');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const MULTICALL = '.ocfkit-agents';
+
+const alertsOut = join(dist, 'alerts');
+
+/** alerts/*.ts: executables that export their own `main` (not OCF agents). */
+export function alertNames() {
+  return readdirSync(join(root, 'alerts'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts'))
+    .sort();
+}
 
 export function agentNames() {
   return readdirSync(join(root, 'agents'))
@@ -64,11 +76,22 @@ const buildAgent = (name) =>
     true,
   );
 
+const buildAlert = (name) =>
+  bundle(
+    `import { main } from './alerts/${name}.ts';\nmain(process.argv.slice(2));\n`,
+    `alert-${name}.ts`,
+    join(agentsOut, `${name}.cjs`),
+    true,
+  );
+
 // Each agent behind a dynamic import: esbuild (one CommonJS bundle, no splitting) wraps such a
 // module in a lazy initialiser, so a process evaluates only the agent it was invoked as, and
 // start-up does not grow with the number of agents.
-function buildMulticall(names) {
-  const table = names.map((n) => `${JSON.stringify(n)}: () => import('./agents/${n}.ts')`).join(', ');
+function buildMulticall(names, alerts) {
+  const table = [
+    ...names.map((n) => `${JSON.stringify(n)}: () => import('./agents/${n}.ts')`),
+    ...alerts.map((n) => `${JSON.stringify(n)}: () => import('./alerts/${n}.ts')`),
+  ].join(', ');
   return bundle(
     `import { runMulticall } from './lib/ocf/multicall.ts';\nrunMulticall({ ${table} });\n`,
     'ocfkit-agents.ts',
@@ -77,10 +100,14 @@ function buildMulticall(names) {
   );
 }
 
-async function buildCli() {
-  const outfile = join(dist, 'cli', 'ocfkit.mjs');
+// The CLI, and beside it the application monitor's worker thread (lib/monitor finds
+// monitor-worker.mjs next to the bundle it is part of).
+const buildCli = () => Promise.all([cliBundle('ocfkit.mjs', join(root, 'lib', 'cli', 'bin.ts')), cliBundle('monitor-worker.mjs', join(root, 'lib', 'monitor', 'worker.ts'))]).then(([cli]) => cli);
+
+async function cliBundle(name, entry) {
+  const outfile = join(dist, 'cli', name);
   await build({
-    entryPoints: [join(root, 'lib', 'cli', 'bin.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -127,23 +154,33 @@ function buildSea(multicallBundle) {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(agentsOut, { recursive: true });
 mkdirSync(ocfDir, { recursive: true });
+mkdirSync(alertsOut, { recursive: true });
 // The bundles have no .js extension; without this, the root's "type": "module" would make Node
 // load them as ES modules while they sit in dist/. Installed under /usr/lib/ocf they are CJS.
 writeFileSync(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
 
 const started = Date.now();
 const names = agentNames();
-const [multicall, ...others] = await Promise.all([buildMulticall(names), ...names.map(buildAgent), buildCli()]);
+const alerts = alertNames();
+const [multicall, ...others] = await Promise.all([buildMulticall(names, alerts), ...names.map(buildAgent), ...alerts.map(buildAlert), buildCli()]);
 const unsupported = seaSupported();
 let form;
 if (!unsupported) {
   buildSea(multicall);
   for (const name of names) symlinkSync(MULTICALL, join(ocfDir, name));
+  for (const name of alerts) symlinkSync(join('..', 'resource.d', 'ocfkit', MULTICALL), join(alertsOut, name));
   form = `single executable ${MULTICALL} + symlinks`;
 } else {
   for (const name of names) copyFileSync(join(agentsOut, `${name}.cjs`), join(ocfDir, name));
   for (const name of names) chmodSync(join(ocfDir, name), 0o755);
+  for (const name of alerts) copyFileSync(join(agentsOut, `${name}.cjs`), join(alertsOut, name));
+  for (const name of alerts) chmodSync(join(alertsOut, name), 0o755);
   form = `CommonJS bundles (no SEA: ${unsupported})`;
+}
+// The lab's runtime files for `ocfkit lab up --stack full` (lib/lab/assets.ts): the DRBD
+// simulator (test double, test/drbd-sim) and the stand-in services, plain JavaScript, as they are.
+for (const [from, to] of [['test/drbd-sim/bin', 'lab/drbd-sim/bin'], ['test/drbd-sim/lib', 'lab/drbd-sim/lib'], ['lib/lab/stack-services', 'lab/stack-services']]) {
+  cpSync(join(root, from), join(dist, to), { recursive: true });
 }
 const old = join(root, `.dist-old-${process.pid}`);
 rmSync(old, { recursive: true, force: true });
@@ -161,4 +198,5 @@ for (let attempt = 0; ; attempt++) {
 rmSync(old, { recursive: true, force: true });
 for (const out of others) console.log(`built ${out.slice(dist.length + 1).replace(/^/, 'dist/')}`);
 console.log(`agents in dist/resource.d/ocfkit: ${names.join(', ')} as ${form}`);
+console.log(`alert agents in dist/alerts: ${alerts.join(', ')}`);
 console.log(`build done in ${Date.now() - started} ms`);

@@ -46,7 +46,7 @@ function distance(a: string, b: string): number {
 
 /**
  * A command the user probably meant: `help` → `--help`; the same word one level down
- * (`status` → `lab status`); or the one nearest spelling (at most 2 edits).
+ * (`up` → `lab up`); or the one nearest spelling (at most 2 edits).
  */
 export function suggestion(unknown: NonNullable<CommandWords['unknown']>, tree: Record<string, readonly string[]>): string | null {
   if (unknown.word === 'help') return [...unknown.under, '--help'].join(' ');

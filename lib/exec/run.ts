@@ -41,6 +41,8 @@ export interface ExecOptions {
    * start daemons, which may stay in the group.
    */
   reapGroup?: boolean;
+  /** Aborting kills the command's process group at once (a closing monitor ends its crm_mon). */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -210,6 +212,17 @@ export const run: Runner = (command, args, options = {}) => {
           timers.push(setTimeout(settle, REAP_MS));
         }, killMs),
       );
+    }
+
+    if (options.signal) {
+      const abort = (): void => {
+        timedOut = true;
+        if (child.pid) signalGroup(child.pid, 'SIGKILL');
+        timers.push(setTimeout(settle, REAP_MS));
+      };
+      if (options.signal.aborted) abort();
+      else options.signal.addEventListener('abort', abort, { once: true });
+      child.once('close', () => options.signal!.removeEventListener('abort', abort));
     }
 
     child.on('error', (error: NodeJS.ErrnoException) => {

@@ -13,5 +13,15 @@ export { applyStack, waitSettled, placement, stackConfiguration, servicesAgentBu
 export type { StackOptions, ServiceSpec, Placement } from './stack.ts';
 export { hardKillFailover, rejoin, timelineFrom, readAlerts } from './failover.ts';
 export type { FailoverTimeline } from './failover.ts';
-export { runDemo, formatTimeline } from './demo.ts';
+export { runDemo, formatTimeline, formatFullTimeline, formatFacts, demoJson } from './demo.ts';
 export type { DemoOptions, DemoResult } from './demo.ts';
+export { startFullStack, loadStackCib, initDrbd, labStackVars, withLabAdditions, waitStackRunning, fullPlacement, stackRunning, FULL, FULL_ORDER } from './stack-full.ts';
+export type { FullPlacement, FullStackOptions } from './stack-full.ts';
+export { nodeStackFacts, drbdState, servicesStatus, readNodeFile, haproxyWriteServers, SERVICES_STATUS_FILE } from './stack-facts.ts';
+export type { NodeStackFacts, DrbdSimState } from './stack-facts.ts';
+export { ClientLoop, clientRequest, outages, parseSample } from './client.ts';
+export type { ClientSample, ClientOptions } from './client.ts';
+export { renderDrbdConf, renderHaproxyCfg, stackServices } from './stack-files.ts';
+export type { StackKind } from './lab.ts';
+export { hardKillFullFailover, rejoinFull, fullTimeline } from './failover-full.ts';
+export type { FullFailoverTimeline, TimelineStep } from './failover-full.ts';

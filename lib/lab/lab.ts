@@ -9,16 +9,22 @@ import { fileURLToPath } from 'node:url';
 import { run, outcome, type ExecResult } from '../exec/run.ts';
 import { Deadline } from '../exec/deadline.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { DEFAULT_LAB_NAME, DEFAULT_STATE_ROOT, LINK_NAME, labPaths, nodeNames, type LabPaths, type NodePaths } from './names.ts';
+import { DEFAULT_LAB_NAME, DEFAULT_STATE_ROOT, labPaths, nodeNames, type LabPaths, type NodePaths } from './names.ts';
 import { renderCorosyncConf } from './corosync-conf.ts';
 import { writeSeedCib } from './cib-seed.ts';
 import { FENCE_AGENT_NAME, ALERT_AGENT_NAME, renderAlertAgent, renderFenceAgent } from './fence/agent-script.ts';
-import { bootNode, createLink, createNamespaces, nodeExec, prepareNodeDirs, setupMounts, type NodeExecOptions } from './node.ts';
+import { OCFKIT_LIB, bootNode, createNamespaces, nodeExec, prepareNodeDirs, setupMounts, type BootOptions, type Ctx, type NodeExecOptions } from './node.ts';
+import { addAddress, createLoopbackAddress, createSwitch, dropAddress, setNic, setPort } from './network.ts';
+import { labAssets, missingAssets } from './assets.ts';
+import { bootStackNode, missingForFullStack, mountStackNode, prepareStackHost, type LoopDevice } from './stack-node.ts';
+import { renderDrbdConf, renderHaproxyCfg } from './stack-files.ts';
 import { killNamespaces, namespaceInode, pidsInNamespaces, signalAll } from './procs.ts';
 import { parseCrmMon, onlineNodes, type MonState } from './crm-mon.ts';
 import { teardown, nodeInodes, leftovers, isClean, type DownOptions, type DownResult, type Leftovers } from './teardown.ts';
 import { pollUntil } from '../exec/wait.ts';
 import { withLabLock, type LockOptions } from './lock.ts';
+import { startFullStack } from './stack-full.ts';
+import { ClientLoop, type ClientOptions } from './client.ts';
 
 export interface LabOptions extends LockOptions {
   /** Lab name (default `ocfkit-lab`); namespaces, state and subnet derive from it. */
@@ -42,9 +48,18 @@ export interface LabOptions extends LockOptions {
   extraBin?: string;
   stateRoot?: string;
   log?: Logger;
-  /** Budget for the whole `up` (default 120 s). */
+  /** Budget for the whole `up` (default 120 s; 180 s with the full stack). */
   timeoutMs?: number;
+  /**
+   * `minimal` (the default here): Corosync + Pacemaker + fencing, nothing else. `full` (two
+   * nodes; the CLI's default): the whole ocfkit stack from the rendered CIB — simulated DRBD,
+   * a real ext4 mount, a VIP, HAProxy retargeted, three services — running when up returns
+   * (stack-full.ts).
+   */
+  stack?: StackKind;
 }
+
+export type StackKind = 'minimal' | 'full';
 
 /** What lab.json records: the options a lab was made with, and its state. */
 export interface LabRecord {
@@ -58,6 +73,8 @@ export interface LabRecord {
   distDir: string;
   /** LabOptions.extraBin (absolute), or null. */
   extraBin?: string | null;
+  /** Absent in labs made before the full stack existed: minimal. */
+  stack?: StackKind;
   stateRoot: string;
   subnet: string;
   state: 'creating' | 'up';
@@ -204,6 +221,8 @@ export class Lab {
   async kill(node: string): Promise<{ at: number; killed: number }> {
     const n = this.node(node);
     const at = Date.now();
+    // The NIC goes dark with the power: no ARP answers for an address the node held.
+    if (this.record.nodes === 2) await setNic(n, 'down', { log: this.log });
     const killed = await killNamespaces(nodeInodes(n));
     this.log.info('node killed', { lab: this.name, node, processes: killed });
     return { at, killed };
@@ -221,6 +240,7 @@ export class Lab {
       }
     }
     await killNamespaces(nodeInodes(n));
+    if (this.record.nodes === 2) await setNic(n, 'down', { log: this.log });
     this.log.info('node stopped', { lab: this.name, node });
   }
 
@@ -229,7 +249,7 @@ export class Lab {
     const n = this.node(node);
     if (this.processes(node).length > 0) throw new Error(`${node} is running; stop or kill it first`);
     const deadline = Deadline.after(options.timeoutMs ?? 90_000);
-    await bootNode(n, { deadline, log: this.log });
+    await bootNode(n, { deadline, log: this.log }, this.bootOptions(n, { deadline, log: this.log }));
     if (options.wait !== false) {
       const running = this.nodes.filter((x) => x === node || this.processes(x).length > 0);
       await this.waitOnline(running, running, deadline.remaining());
@@ -237,13 +257,35 @@ export class Lab {
     this.log.info('node started', { lab: this.name, node });
   }
 
-  /** Cuts (down) or restores (up) the node's end of the link. */
+  /** Cuts (down) or restores (up) the node's cable: its port on the lab's bridge. */
   async net(node: string, state: 'down' | 'up'): Promise<void> {
-    const n = this.node(node);
+    this.node(node);
     if (this.record.nodes < 2) throw new Error('a one-node lab has no link');
-    const r = await run('ip', ['-n', n.netns, 'link', 'set', LINK_NAME, state], { timeoutMs: 10_000, log: this.log });
-    if (r.failed) throw new Error(`net ${node} ${state}: ${outcome(r)}`);
+    await setPort(this.paths, node, state, { log: this.log });
     this.log.info(`link ${state}`, { lab: this.name, node });
+  }
+
+  /** Starts a client loop in the lab's `client` namespace (requests to the VIP; client.ts). */
+  client(options: ClientOptions = {}): ClientLoop {
+    return new ClientLoop(this, options);
+  }
+
+  /** The stack this lab was brought up with. */
+  get stack(): StackKind {
+    return this.record.stack ?? 'minimal';
+  }
+
+  /** What a boot of this node runs besides corosync and pacemakerd (the full stack's HAProxy…). */
+  bootOptions(n: NodePaths, ctx: Ctx): BootOptions {
+    if (this.record.nodes < 2) return {};
+    return {
+      beforeDaemons: async () => {
+        // A boot forgets what the node held (the VIP) and brings its NIC up (kill/fencing took it down).
+        if (this.stack === 'full') await dropAddress(n, this.paths.vip, ctx);
+        await setNic(n, 'up', ctx);
+        if (this.stack === 'full') await bootStackNode(n, ctx);
+      },
+    };
   }
 
   async status(): Promise<LabStatus> {
@@ -302,7 +344,8 @@ function sameOptions(a: LabRecord, b: LabRecord): boolean {
     a.fenceDelayMs === b.fenceDelayMs &&
     a.fenceDelayTarget === b.fenceDelayTarget &&
     a.distDir === b.distDir &&
-    (a.extraBin ?? null) === (b.extraBin ?? null)
+    (a.extraBin ?? null) === (b.extraBin ?? null) &&
+    (a.stack ?? 'minimal') === (b.stack ?? 'minimal')
   );
 }
 
@@ -320,11 +363,21 @@ function writeLayers(paths: LabPaths, record: LabRecord): void {
   symlinkSync(join(record.distDir, 'resource.d', 'ocfkit'), join(paths.ocfDir, 'ocfkit'));
   mkdirSync(paths.binDir, { recursive: true });
   symlinkSync(join(record.distDir, 'cli', 'ocfkit.mjs'), join(paths.binDir, 'ocfkit'));
-  if (record.extraBin) {
-    for (const name of readdirSync(record.extraBin)) {
-      if (name !== 'ocfkit') symlinkSync(join(record.extraBin, name), join(paths.binDir, name));
-    }
-  }
+  const assets = labAssets(record.distDir);
+  const linked = new Set(['ocfkit']);
+  const link = (target: string, name: string): void => {
+    if (linked.has(name)) return;
+    symlinkSync(target, join(paths.binDir, name));
+    linked.add(name);
+  };
+  if (record.extraBin) for (const name of readdirSync(record.extraBin)) link(join(record.extraBin, name), name);
+  link(assets.service, 'ocfkit-lab-service');
+  link(assets.client, 'ocfkit-lab-client');
+  // The full stack's DRBD is the simulator shipped with the lab (an extraBin of its own wins).
+  if ((record.stack ?? 'minimal') === 'full') for (const name of readdirSync(assets.simBin)) link(join(assets.simBin, name), name);
+  // /usr/lib/ocf/alerts in the nodes: the alert agents of this build (dangling until built).
+  mkdirSync(paths.ocfTopDir, { recursive: true });
+  symlinkSync(join(record.distDir, 'alerts'), join(paths.ocfTopDir, 'alerts'));
 }
 
 /**
@@ -356,12 +409,18 @@ async function bringUp(options: LabOptions): Promise<Lab> {
     fenceDelayTarget: options.fenceDelayTarget ?? 'node2',
     distDir: resolve(options.distDir ?? defaultDistDir()),
     extraBin: options.extraBin ? resolve(options.extraBin) : null,
+    stack: options.stack ?? 'minimal',
     stateRoot,
     subnet: paths.subnet,
     state: 'creating',
     createdAt: new Date().toISOString(),
   };
   nodeNames(nodes);
+  if (record.stack === 'full') {
+    if (nodes !== 2) throw new Error('the full stack needs two nodes (use --stack minimal for one)');
+    const missing = [...missingAssets(labAssets(record.distDir)), ...missingForFullStack()];
+    if (missing.length > 0) throw new Error(`the full stack needs: ${missing.join(', ')} (run 'npm run build' for files under dist/)`);
+  }
 
   const existing = readRecord(paths);
   if (existing) {
@@ -375,12 +434,14 @@ async function bringUp(options: LabOptions): Promise<Lab> {
   }
   if (existing || !isClean(leftovers(paths))) await teardown(name, { stateRoot, log });
 
-  const deadline = Deadline.after(options.timeoutMs ?? 120_000);
+  const deadline = Deadline.after(options.timeoutMs ?? (record.stack === 'full' ? 180_000 : 120_000));
   const ctx = { deadline, log };
   const lab = new Lab(record, log);
   const nodePaths = lab.nodes.map((node) => paths.node(node));
   try {
     mkdirSync(paths.nsDir, { recursive: true });
+    // Mount points the nodes bind their own folders over (empty on the host).
+    mkdirSync(OCFKIT_LIB, { recursive: true, mode: 0o750 });
     writeFileSync(paths.labFile, JSON.stringify(record, null, 2));
     // unshare --mount=FILE refuses a file on a shared mount: bind the folder onto itself, private.
     for (const args of [['--bind', paths.nsDir, paths.nsDir], ['--make-private', paths.nsDir]]) {
@@ -388,8 +449,19 @@ async function bringUp(options: LabOptions): Promise<Lab> {
       if (r.failed) throw new Error(`mount ${args.join(' ')}: ${outcome(r)}`);
     }
     for (const n of nodePaths) await createNamespaces(n, ctx);
-    await createLink(nodePaths, ctx);
+    if (nodePaths.length === 2) await createSwitch(paths, nodePaths, ctx);
+    else for (const n of nodePaths) await createLoopbackAddress(n, ctx);
     writeLayers(paths, record);
+    const loops = new Map<string, LoopDevice>();
+    if (record.stack === 'full') {
+      // DRBD replicates over addresses of its own (a drill can cut replication alone).
+      for (const n of nodePaths) await addAddress(n, n.drbdAddress, ctx);
+      const files = {
+        drbdConf: renderDrbdConf(nodePaths.map((n) => ({ name: n.node, address: n.drbdAddress }))),
+        haproxyCfg: renderHaproxyCfg(nodePaths.map((n) => ({ name: n.node, address: n.address }))),
+      };
+      for (const n of nodePaths) loops.set(n.node, await prepareStackHost(n, files, ctx));
+    }
 
     const seed = join(paths.stateDir, 'cib-seed.xml');
     await writeSeedCib(seed, { nodes: lab.nodes, stonith: record.stonith, fenceDelayMs: record.fenceDelayMs, fenceDelayTarget: record.fenceDelayTarget }, ctx);
@@ -401,9 +473,12 @@ async function bringUp(options: LabOptions): Promise<Lab> {
     for (const n of nodePaths) {
       prepareNodeDirs(n, conf, seed);
       await setupMounts(paths, n, ctx);
+      const loop = loops.get(n.node);
+      if (loop) await mountStackNode(n, loop, ctx);
     }
-    await Promise.all(nodePaths.map((n) => bootNode(n, ctx)));
+    await Promise.all(nodePaths.map((n) => bootNode(n, ctx, lab.bootOptions(n, ctx))));
     await lab.waitOnline(lab.nodes, lab.nodes, deadline.remaining());
+    if (record.stack === 'full') await startFullStack(lab, { deadline, log });
   } catch (error) {
     log.error('lab up failed; taking it down', { lab: name, error: (error as Error).message });
     await teardown(name, { stateRoot, log, keepLogs: true }).catch((e: Error) => log.error('teardown after failed up', { error: e.message }));

@@ -11,6 +11,13 @@ export const DEFAULT_STATE_ROOT = '/run/ocfkit-lab';
 export const DEFAULT_LOGS_ROOT = '/var/tmp/ocfkit-lab-logs';
 /** The veth end's name inside each node (names are per network namespace). */
 export const LINK_NAME = 'lab0';
+/** The bridge inside the switch namespace `<name>-sw`. */
+export const BRIDGE_NAME = 'br0';
+/** Host part of the client namespace's address and of the full stack's VIP in the lab's /24. */
+export const CLIENT_HOST = 250;
+export const VIP_HOST = 100;
+/** DRBD's replication addresses: `<net>.11`, `<net>.12`. */
+export const DRBD_HOST_BASE = 10;
 
 const NAME_RE = /^[a-z][a-z0-9-]{0,23}$/;
 
@@ -62,7 +69,18 @@ export interface LabPaths {
   ocfDir: string;
   /** Lower layer of the overlay on the nodes' /usr/local/bin (the ocfkit CLI). */
   binDir: string;
+  /** Lower layer of the overlay on the nodes' /usr/lib/ocf (`alerts` → `<dist>/alerts`). */
+  ocfTopDir: string;
   subnet: string;
+  /** The network namespace holding the bridge (two-node labs). */
+  swNetns: string;
+  swNetnsFile: string;
+  /** The client namespace (two-node labs): the place clients of the VIP run. */
+  clientNetns: string;
+  clientNetnsFile: string;
+  clientAddress: string;
+  /** The full stack's virtual IP. */
+  vip: string;
   node(node: string): NodePaths;
 }
 
@@ -79,6 +97,20 @@ export interface NodePaths {
   libPacemaker: string;
   log: string;
   address: string;
+  /** Full stack: DRBD's replication address, a second address on `lab0` (cut it alone with a blackhole route). */
+  drbdAddress: string;
+  /** Bound over /var/lib/ocfkit in the node (the alert agent's event log), hacluster:haclient 0750. */
+  libOcfkit: string;
+  /** Full stack: the node's private /etc files (drbd.conf, haproxy.cfg), bound over the host's in the node. */
+  etcDir: string;
+  /** Full stack: bound over /srv in the node (the Filesystem agent mounts /srv/data). */
+  srvDir: string;
+  /** Full stack: bound over /var/lib/haproxy in the node. */
+  haproxyDir: string;
+  /** Full stack: bound over /var/lib/ocfkit-drbd-sim in the node (the simulator's metadata). */
+  drbdMdDir: string;
+  /** Full stack: the ext4 image behind the node's loop device (its "/dev/drbd0"). */
+  image: string;
 }
 
 export function labPaths(name: string, stateRoot = DEFAULT_STATE_ROOT): LabPaths {
@@ -95,7 +127,14 @@ export function labPaths(name: string, stateRoot = DEFAULT_STATE_ROOT): LabPaths
     sbinDir: join(stateDir, 'layers', 'sbin'),
     ocfDir: join(stateDir, 'layers', 'ocf'),
     binDir: join(stateDir, 'layers', 'bin'),
+    ocfTopDir: join(stateDir, 'layers', 'ocf-top'),
     subnet: `${subnet}.0/24`,
+    swNetns: `${name}-sw`,
+    swNetnsFile: `/run/netns/${name}-sw`,
+    clientNetns: `${name}-client`,
+    clientNetnsFile: `/run/netns/${name}-client`,
+    clientAddress: `${subnet}.${CLIENT_HOST}`,
+    vip: `${subnet}.${VIP_HOST}`,
     node(node: string): NodePaths {
       const id = nodeId(node);
       const dir = join(stateDir, node);
@@ -112,6 +151,13 @@ export function labPaths(name: string, stateRoot = DEFAULT_STATE_ROOT): LabPaths
         libPacemaker: join(dir, 'var-lib-pacemaker'),
         log: join(dir, 'log'),
         address: `${subnet}.${id}`,
+        libOcfkit: join(dir, 'var-lib-ocfkit'),
+        drbdAddress: `${subnet}.${DRBD_HOST_BASE + id}`,
+        etcDir: join(dir, 'etc'),
+        srvDir: join(dir, 'srv'),
+        haproxyDir: join(dir, 'var-lib-haproxy'),
+        drbdMdDir: join(dir, 'var-lib-drbd-sim'),
+        image: join(dir, 'data.img'),
       };
     },
   };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { run, outcome, type ExecOptions, type ExecResult } from '../exec/run.ts';
 import type { Deadline } from '../exec/deadline.ts';
 import type { Logger } from '../log/logger.ts';
-import { LINK_NAME, type LabPaths, type NodePaths } from './names.ts';
+import type { LabPaths, NodePaths } from './names.ts';
 import { haclusterIds } from './system.ts';
 import { spawnDaemon } from './daemon.ts';
 import { alive } from './procs.ts';
@@ -19,6 +19,9 @@ export interface Ctx {
   deadline: Deadline;
   log: Logger;
 }
+
+/** Where ocfkit keeps node state (the alert agent's event log); private in every lab node. */
+export const OCFKIT_LIB = '/var/lib/ocfkit';
 
 export const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -71,6 +74,7 @@ export function prepareNodeDirs(n: NodePaths, corosyncConf: string, seedCib: str
   mkdirSync(join(n.log, 'corosync'), { recursive: true });
   mkdirSync(join(n.log, 'crmsh'), { recursive: true });
   own(join(n.log, 'pacemaker'), 0o770);
+  own(n.libOcfkit, 0o750);
   own(join(n.log, 'ocfkit-lab'), 0o770);
 }
 
@@ -85,22 +89,6 @@ export async function createNamespaces(n: NodePaths, ctx: Ctx): Promise<void> {
   await must(run('nsenter', [`--uts=${n.utsFile}`, 'hostname', n.node], o), 'hostname');
 }
 
-/** The veth pair between two nodes, created straight into their namespaces. */
-export async function createLink(nodes: readonly NodePaths[], ctx: Ctx): Promise<void> {
-  const o = { deadline: ctx.deadline, log: ctx.log, timeoutMs: 10_000 };
-  if (nodes.length === 2) {
-    const [a, b] = nodes as [NodePaths, NodePaths];
-    await must(run('ip', ['link', 'add', LINK_NAME, 'netns', a.netns, 'type', 'veth', 'peer', 'name', LINK_NAME, 'netns', b.netns], o), 'veth pair');
-    for (const n of nodes) {
-      await must(run('ip', ['-n', n.netns, 'addr', 'add', `${n.address}/24`, 'dev', LINK_NAME], o), 'veth address');
-      await must(run('ip', ['-n', n.netns, 'link', 'set', LINK_NAME, 'up'], o), 'veth up');
-    }
-  } else {
-    // One node: its address lives on lo, so corosync binds the same kind of address.
-    for (const n of nodes) await must(run('ip', ['-n', n.netns, 'addr', 'add', `${n.address}/32`, 'dev', 'lo'], o), 'lo address');
-  }
-}
-
 /** Mounts inside the node's mount namespace that last for its whole life. */
 export async function setupMounts(paths: LabPaths, n: NodePaths, ctx: Ctx): Promise<void> {
   const o = { deadline: ctx.deadline, log: ctx.log, timeoutMs: 10_000 };
@@ -109,9 +97,13 @@ export async function setupMounts(paths: LabPaths, n: NodePaths, ctx: Ctx): Prom
   await inNode(['mount', '--bind', n.libCorosync, '/var/lib/corosync']);
   await inNode(['mount', '--bind', n.libPacemaker, '/var/lib/pacemaker']);
   await inNode(['mount', '--bind', n.log, '/var/log']);
+  // The ocfkit-alert event log (/var/lib/ocfkit/events.jsonl) is each node's own.
+  await inNode(['mount', '--bind', n.libOcfkit, OCFKIT_LIB]);
   await inNode(['mount', '-t', 'sysfs', 'sysfs', '/sys']);
   // Read-only overlays: the lab's files appear in the node, the host's /usr never changes.
   await inNode(['mount', '-t', 'overlay', '-o', `lowerdir=${paths.sbinDir}:/usr/sbin`, 'ocfkit-lab-sbin', '/usr/sbin']);
+  // /usr/lib/ocf/alerts → <dist>/alerts (the ocfkit-alert agent), then the provider over resource.d.
+  await inNode(['mount', '-t', 'overlay', '-o', `lowerdir=${paths.ocfTopDir}:/usr/lib/ocf`, 'ocfkit-lab-ocf-top', '/usr/lib/ocf']);
   await inNode(['mount', '-t', 'overlay', '-o', `lowerdir=${paths.ocfDir}:/usr/lib/ocf/resource.d`, 'ocfkit-lab-ocf', '/usr/lib/ocf/resource.d']);
   await inNode(['mount', '-t', 'overlay', '-o', `lowerdir=${paths.binDir}:/usr/local/bin`, 'ocfkit-lab-bin', '/usr/local/bin']);
   // The namespace copied the host's mounts under /run, including the nsfs files of /run/netns
@@ -135,6 +127,11 @@ async function freshTmpfs(n: NodePaths, target: string, source: string, mode: st
   await must(nodeExec(n, ['mount', '-t', 'tmpfs', '-o', `mode=${mode},size=256m`, source, target], o), `${n.node}: tmpfs ${target}`);
 }
 
+export interface BootOptions {
+  /** Runs after the fresh /run is ready and before corosync starts (the full stack's boot steps). */
+  beforeDaemons?: () => Promise<unknown>;
+}
+
 export interface BootResult {
   corosyncPid: number;
   pacemakerdPid: number;
@@ -154,13 +151,14 @@ function tail(file: string, lines = 15): string {
  * corosync-cmapctl answers) and `pacemakerd -f`, both detached. The node's processes must be
  * gone before (see Lab.start).
  */
-export async function bootNode(n: NodePaths, ctx: Ctx): Promise<BootResult> {
+export async function bootNode(n: NodePaths, ctx: Ctx, options: BootOptions = {}): Promise<BootResult> {
   const o = { deadline: ctx.deadline, log: ctx.log, timeoutMs: 10_000 };
   await freshTmpfs(n, '/run', 'ocfkit-lab-run', '0755', ctx);
   await freshTmpfs(n, '/dev/shm', 'ocfkit-lab-shm', '1777', ctx);
   await must(nodeExec(n, ['install', '-d', '-o', 'hacluster', '-g', 'haclient', '-m', '0750', '/run/crm'], o), 'run/crm');
   await must(nodeExec(n, ['install', '-d', '-m', '0755', '/run/resource-agents', '/run/corosync', '/run/pacemaker'], o), 'run dirs');
   await must(nodeExec(n, ['install', '-d', '-m', '1777', '/run/lock'], o), 'run/lock');
+  await options.beforeDaemons?.();
 
   const corosyncLog = join(n.log, 'corosync', 'corosync.stdout');
   const corosyncPid = await spawnDaemon({ command: 'nsenter', args: [...nsenterArgs(n), 'corosync', '-f'], logFile: corosyncLog, env: nodeEnv(), log: ctx.log });

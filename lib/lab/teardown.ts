@@ -8,10 +8,12 @@ import { cpSync, existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { run } from '../exec/run.ts';
 import { Deadline } from '../exec/deadline.ts';
+import { pollUntil } from '../exec/wait.ts';
 import type { Logger } from '../log/logger.ts';
 import { DEFAULT_LOGS_ROOT, DEFAULT_STATE_ROOT, labPaths, type LabPaths, type NodePaths } from './names.ts';
 import { killNamespaces, namespaceInode, pidsInNamespaces } from './procs.ts';
 import { mountPoints, mountsUnder } from './system.ts';
+import { loopsBackedUnder } from './stack-node.ts';
 
 /** Every node a lab of this name may have, whatever it was created with. */
 export const ALL_NODES = ['node1', 'node2'] as const;
@@ -19,8 +21,19 @@ export const ALL_NODES = ['node1', 'node2'] as const;
 export interface Leftovers {
   processes: number[];
   mounts: string[];
+  /** Network namespaces: the nodes', the switch's (`<name>-sw`) and the client's. */
   netns: string[];
+  /** Loop devices backed by the lab's images (full stack). */
+  loops: string[];
   stateDir: boolean;
+}
+
+/** The lab's network namespaces that are not nodes: the switch and the client (name, file). */
+function extraNetns(paths: LabPaths): Array<{ netns: string; file: string }> {
+  return [
+    { netns: paths.clientNetns, file: paths.clientNetnsFile },
+    { netns: paths.swNetns, file: paths.swNetnsFile },
+  ];
 }
 
 /** The namespace inodes of a node that still exist (a mount file counts only while mounted). */
@@ -39,11 +52,16 @@ export function leftovers(paths: LabPaths): Leftovers {
     processes.push(...pidsInNamespaces(nodeInodes(n, mounts)));
     if (existsSync(n.netnsFile)) netns.push(n.netns);
   }
-  return { processes, mounts: mountsUnder(paths.stateDir), netns, stateDir: existsSync(paths.stateDir) };
+  for (const x of extraNetns(paths)) {
+    if (!existsSync(x.file)) continue;
+    netns.push(x.netns);
+    processes.push(...pidsInNamespaces({ net: namespaceInode(x.file) }));
+  }
+  return { processes, mounts: mountsUnder(paths.stateDir), netns, loops: loopsBackedUnder(paths.stateDir), stateDir: existsSync(paths.stateDir) };
 }
 
 export function isClean(l: Leftovers, allowStateDir = false): boolean {
-  return l.processes.length === 0 && l.mounts.length === 0 && l.netns.length === 0 && (allowStateDir || !l.stateDir);
+  return l.processes.length === 0 && l.mounts.length === 0 && l.netns.length === 0 && (l.loops?.length ?? 0) === 0 && (allowStateDir || !l.stateDir);
 }
 
 export interface DownOptions {
@@ -77,6 +95,9 @@ export async function teardown(name: string, options: DownOptions = {}): Promise
   const mounts = mountPoints();
   const inodes = ALL_NODES.map((node) => nodeInodes(paths.node(node), mounts));
   for (const ino of inodes) killed += await killNamespaces(ino, deadline.remaining());
+  for (const x of extraNetns(paths)) {
+    if (existsSync(x.file)) killed += await killNamespaces({ net: namespaceInode(x.file) }, deadline.remaining());
+  }
 
   // 2. Unmount what the host holds under the state folder (namespace files, the ns folder).
   for (const m of mountsUnder(paths.stateDir)) {
@@ -89,6 +110,15 @@ export async function teardown(name: string, options: DownOptions = {}): Promise
     const n = paths.node(node);
     if (existsSync(n.netnsFile)) await run('ip', ['netns', 'delete', n.netns], { deadline, log, timeoutMs: 10_000 });
   }
+  for (const x of extraNetns(paths)) {
+    if (existsSync(x.file)) await run('ip', ['netns', 'delete', x.netns], { deadline, log, timeoutMs: 10_000 });
+  }
+
+  // 3b. The loop devices behind the full stack's images: the nodes' mount namespaces are gone,
+  // so nothing holds their filesystems any more (a device still busy is detached when released).
+  for (const loop of loopsBackedUnder(paths.stateDir)) await run('losetup', ['--detach', loop], { deadline, log, timeoutMs: 10_000 });
+  // A filesystem still being released by the kernel keeps its device for a moment (autoclear).
+  await pollUntil(() => loopsBackedUnder(paths.stateDir).length === 0, Deadline.after(Math.min(5000, deadline.remaining())), 50);
 
   // 4. Logs, if wanted, then the state folder, but never through a remaining mount.
   let logsDir: string | null = null;

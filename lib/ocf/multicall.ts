@@ -8,8 +8,11 @@ import type { AgentSpec, ParameterSpecs } from './agent.ts';
 import { OCF } from './codes.ts';
 import { runMain } from './main.ts';
 
-/** Each agent's module, loaded only when it is the one invoked. */
-export type AgentLoaders = Record<string, () => Promise<{ default: AgentSpec<ParameterSpecs> }>>;
+/**
+ * Each agent's module, loaded only when it is the one invoked: an OCF agent (its default export,
+ * run by the OCF runtime) or a program that is no OCF agent (the alert agent: its own `main`).
+ */
+export type AgentLoaders = Record<string, () => Promise<{ default: AgentSpec<ParameterSpecs> } | { main: (argv: readonly string[]) => void }>>;
 
 export function runMulticall(agents: AgentLoaders, argv: readonly string[] = process.argv): void {
   const name = basename(argv[1] ?? '');
@@ -19,6 +22,6 @@ export function runMulticall(agents: AgentLoaders, argv: readonly string[] = pro
     process.exit(OCF.ERR_UNIMPLEMENTED);
   }
   load()
-    .then((module) => runMain(module.default, argv.slice(2)))
+    .then((module) => ('main' in module ? module.main(argv.slice(2)) : runMain(module.default, argv.slice(2))))
     .catch(() => process.exit(OCF.ERR_GENERIC));
 }

@@ -29,11 +29,15 @@ function oneLineError(t: Test, r: ReturnType<typeof ocfkit>, pattern: RegExp, co
 }
 
 t.test('an unknown command is an error, with or without --help', async (t) => {
-  for (const args of [['status', '--help'], ['bogus', '--help'], ['bogus'], ['bogus', '-h']]) {
+  for (const args of [['up', '--help'], ['bogus', '--help'], ['bogus'], ['bogus', '-h']]) {
     const r = ocfkit(args);
     oneLineError(t, r, new RegExp(`unknown command '${args[0]}'.*run 'ocfkit --help'`));
   }
-  t.match(ocfkit(['status', '--help']).stderr, /did you mean 'ocfkit lab status'\?/, 'status is a lab command');
+  t.match(ocfkit(['up', '--help']).stderr, /did you mean 'ocfkit lab up'\?/, 'up is a lab command');
+  t.match(ocfkit(['stauts']).stderr, /did you mean 'ocfkit status'\?/, 'status is a top-level command now');
+  const help = ocfkit(['status', '--help']);
+  t.equal(help.code, 0, 'ocfkit status --help is help, not an unknown command');
+  t.match(help.stdout, /--watch/);
   t.match(ocfkit(['prase', 'crm-mon']).stderr, /did you mean 'ocfkit parse'\?/);
 });
 

@@ -6,7 +6,7 @@
  */
 import { fsyncDir, fsyncFile } from '../../fs/atomic.ts';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { CliError } from '../errors.ts';
@@ -92,9 +92,65 @@ export function installAgents(source: string, prefix: string, provider: string):
   return result;
 }
 
+/**
+ * The alert agents (dist/alerts: `ocfkit-alert`) into `<prefix>/alerts/`, idempotently like the
+ * agents: a link into the multi-call executable is re-pointed at the one just installed under
+ * `<prefix>/resource.d/<provider>/`; a plain bundle (no SEA) is copied atomically.
+ */
+export function installAlerts(agentsSource: string, agentsTarget: string, prefix: string): InstallResult {
+  const source = join(agentsSource, '..', '..', 'alerts');
+  const target = join(prefix, 'alerts');
+  const result: InstallResult = { target, installed: [], unchanged: [] };
+  if (!isDirectory(source)) return result;
+  mkdirSync(target, { recursive: true, mode: 0o755 });
+  for (const name of readdirSync(source).sort()) {
+    const from = join(source, name);
+    const to = join(target, name);
+    if (lstatSync(from).isSymbolicLink()) {
+      const link = relative(target, join(agentsTarget, basename(readlinkSync(from))));
+      if (existsSync(to) && lstatSync(to).isSymbolicLink() && readlinkSync(to) === link) {
+        result.unchanged.push(name);
+        continue;
+      }
+      const tmpLink = join(target, `.${name}.link-${process.pid}`);
+      try {
+        unlinkSync(tmpLink);
+      } catch {
+        // none left over
+      }
+      symlinkSync(link, tmpLink);
+      renameSync(tmpLink, to);
+      result.installed.push(name);
+      continue;
+    }
+    if (!statSync(from).isFile()) continue;
+    if (sameContent(from, to) && (statSync(to).mode & 0o777) === 0o755) {
+      result.unchanged.push(name);
+      continue;
+    }
+    const tmp = join(target, `.${name}.tmp-${process.pid}`);
+    try {
+      copyFileSync(from, tmp);
+      chmodSync(tmp, 0o755);
+      fsyncFile(tmp);
+      renameSync(tmp, to);
+    } catch (error) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // nothing to clean
+      }
+      throw error;
+    }
+    result.installed.push(name);
+  }
+  if (result.installed.length > 0) fsyncDir(target);
+  return result;
+}
+
 export const installCommand: CommandModule<object, { prefix: string; provider: string; from?: string }> = {
   command: 'install',
-  describe: 'install the OCF agents into <prefix>/resource.d/<provider>/',
+  describe: 'install the OCF agents into <prefix>/resource.d/<provider>/ and the alert agent into <prefix>/alerts/',
   builder: (y) =>
     y
       .option('prefix', { type: 'string', default: process.env.OCF_ROOT || '/usr/lib/ocf', describe: 'the OCF root' })
@@ -102,8 +158,12 @@ export const installCommand: CommandModule<object, { prefix: string; provider: s
       .option('from', { type: 'string', describe: 'directory of built agents (default: this build)' }) as never,
   handler: (argv) => {
     if (argv.from !== undefined && !isDirectory(argv.from)) throw new CliError(`--from ${argv.from}: no such directory (give the folder of built agents, e.g. dist/resource.d/ocfkit)`, 2);
-    const result = installAgents(argv.from ?? builtAgentsDir(), argv.prefix, argv.provider);
-    for (const n of result.installed) process.stdout.write(`installed ${join(result.target, n)}\n`);
-    for (const n of result.unchanged) process.stdout.write(`unchanged ${join(result.target, n)}\n`);
+    const source = argv.from ?? builtAgentsDir();
+    const result = installAgents(source, argv.prefix, argv.provider);
+    const alerts = installAlerts(source, result.target, argv.prefix);
+    for (const r of [result, alerts]) {
+      for (const n of r.installed) process.stdout.write(`installed ${join(r.target, n)}\n`);
+      for (const n of r.unchanged) process.stdout.write(`unchanged ${join(r.target, n)}\n`);
+    }
   },
 };

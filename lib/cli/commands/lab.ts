@@ -5,7 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CliError } from '../errors.ts';
 import { createLogger, levelFromEnv } from '../../log/logger.ts';
-import { DEFAULT_LAB_NAME, DEFAULT_LOCK_WAIT_MS, LabBusyError, labDown, labStatus, labUp, openLab, runDemo, type Lab, type LabStatus } from '../../lab/index.ts';
+import { DEFAULT_LAB_NAME, DEFAULT_LOCK_WAIT_MS, LabBusyError, demoJson, labDown, labStatus, labUp, openLab, runDemo, type Lab, type LabStatus, type StackKind } from '../../lab/index.ts';
 import { integerOption } from '../options.ts';
 
 interface Common {
@@ -27,7 +27,7 @@ function mustOpen(name: string): Lab {
 function renderStatus(s: LabStatus): string[] {
   if (!s.record) return [s.exists ? `lab '${s.name}': leftovers without state (run 'ocfkit lab down${nameFlag(s.name)}')` : `lab '${s.name}': not up`];
   const r = s.record;
-  const lines = [`lab '${s.name}': ${s.healthy ? 'healthy' : 'NOT healthy'} (${r.nodes} node${r.nodes > 1 ? 's' : ''}, token ${r.token} ms, stonith ${r.stonith ? 'on' : 'off'}, subnet ${r.subnet})`];
+  const lines = [`lab '${s.name}': ${s.healthy ? 'healthy' : 'NOT healthy'} (${r.nodes} node${r.nodes > 1 ? 's' : ''}, stack ${r.stack ?? 'minimal'}, token ${r.token} ms, stonith ${r.stonith ? 'on' : 'off'}, subnet ${r.subnet})`];
   for (const n of s.nodes) {
     const view = n.view
       ? `DC ${n.view.dc ?? 'none'}; online: ${n.view.nodes.filter((x) => x.online).map((x) => x.name).join(' ') || '-'}; ` +
@@ -62,6 +62,22 @@ const waitOption = (y: Argv<Common>) =>
   );
 const tokenOption = (y: Argv<Common>) => y.option('token', integerOption('token', { min: 100, max: 60_000, unit: 'ms' }, { default: 1000, describe: 'corosync totem token (ms)' }));
 const lockWait = (a: Args): number => (a.wait as number) * 1000;
+const stackOption = (y: Argv<Common>) =>
+  y.option('stack', {
+    type: 'string',
+    choices: ['full', 'minimal'],
+    describe: 'full (default with 2 nodes): the whole stack from the rendered CIB, running when up returns; minimal: Corosync + Pacemaker + fencing only',
+  });
+/** --stack, or full for two nodes and minimal for one. */
+const stackOf = (a: Args, nodes: number): StackKind => (a.stack as StackKind | undefined) ?? (nodes === 2 ? 'full' : 'minimal');
+const demoOptions = (y: Argv<Common>) =>
+  stackOption(waitOption(tokenOption(y))).option('json', { type: 'boolean', default: false, describe: 'print the result as JSON on stdout (the story goes to stderr)' });
+async function demoCommand(a: Args): Promise<void> {
+  const json = a.json as boolean;
+  const out = json ? (line = ''): void => void process.stderr.write(`${line}\n`) : print;
+  const r = await runDemo({ name: a.name, token: a.token as number, log: logger(), out, lockWaitMs: lockWait(a), stack: stackOf(a, 2) });
+  if (json) print(JSON.stringify(demoJson(r), null, 2));
+}
 
 const actions: LabAction[] = [
   {
@@ -73,11 +89,16 @@ const actions: LabAction[] = [
           .option('stonith', { type: 'boolean', describe: 'fencing with the lab fence agent (default: on for 2 nodes)' })
           .option('fence-delay', integerOption('fence-delay', { min: 0, max: 600_000, unit: 'ms' }, { default: 5000, describe: 'delay (ms) on the device that fences --fence-delay-target' }))
           .option('fence-delay-target', { type: 'string', choices: ['node1', 'node2'], default: 'node2', describe: 'the node that wins a fencing race (its fencing is the delayed one)' })
-          .option('demo', { type: 'boolean', default: false, describe: "same as 'ocfkit lab demo'" }),
-      ),
+          .option('demo', { type: 'boolean', default: false, describe: "same as 'ocfkit lab demo'" })
+          .option('json', { type: 'boolean', default: false, describe: 'with --demo: the result as JSON' }),
+      ).option('stack', {
+        type: 'string',
+        choices: ['full', 'minimal'],
+        describe: 'full (the default with 2 nodes): the whole stack from the rendered CIB, running when up returns; minimal: Corosync + Pacemaker + fencing only',
+      }),
     run: async (a) => {
       if (a.demo) {
-        await runDemo({ name: a.name, token: a.token as number, log: logger(), out: print, lockWaitMs: lockWait(a) });
+        await demoCommand(a);
         return;
       }
       const started = Date.now();
@@ -88,12 +109,13 @@ const actions: LabAction[] = [
         stonith: a.stonith as boolean | undefined,
         fenceDelayMs: a.fenceDelay as number,
         fenceDelayTarget: a.fenceDelayTarget as 'node1' | 'node2',
+        stack: stackOf(a, a.nodes as number),
         log: logger(),
         lockWaitMs: lockWait(a),
       });
       const already = Date.parse(lab.record.createdAt) < started;
       const took = already ? ' (already up)' : lab.record.upMs ? ` in ${(lab.record.upMs / 1000).toFixed(1)} s` : '';
-      print(`lab '${lab.name}' up${took}: ${lab.nodes.map((n) => `${n} ${lab.paths.node(n).address}`).join(', ')}`);
+      print(`lab '${lab.name}' up${took}: ${lab.nodes.map((n) => `${n} ${lab.paths.node(n).address}`).join(', ')}${lab.stack === 'full' ? `; full stack running, VIP ${lab.paths.vip}, client namespace ${lab.paths.clientNetns} (${lab.paths.clientAddress})` : ''}`);
       print(`  try: ocfkit lab exec${nameFlag(lab.name)} node1 crm_mon -1     tear down: ocfkit lab down${nameFlag(lab.name)}`);
     },
   },
@@ -169,7 +191,7 @@ const actions: LabAction[] = [
   },
   {
     command: 'net <node> <state>',
-    describe: "cut (down) or restore (up) the node's end of the link",
+    describe: "unplug (down) or plug in (up) the node's cable: its port on the lab's bridge",
     builder: (yy) => nodeArg(yy).positional('state', { type: 'string', choices: ['down', 'up'], demandOption: true }),
     run: async (a) => {
       await mustOpen(a.name).net(a.node as string, a.state as 'down' | 'up');
@@ -178,11 +200,9 @@ const actions: LabAction[] = [
   },
   {
     command: 'demo',
-    describe: 'lab + Stateful/Dummy/services stack, one hard-kill failover with its timeline',
-    builder: (yy) => waitOption(tokenOption(yy)),
-    run: async (a) => {
-      await runDemo({ name: a.name, token: a.token as number, log: logger(), out: print, lockWaitMs: lockWait(a) });
-    },
+    describe: 'lab + the full stack, ocfkit status, one hard-kill failover with its timeline, rejoin (--stack minimal: Stateful/Dummy/services)',
+    builder: demoOptions,
+    run: demoCommand,
   },
 ];
 

@@ -13,10 +13,13 @@
  * layer of the read-only overlay the nodes see as /usr/sbin. A shell script and not a Node
  * program: it must work the same whether the CLI runs from source or from the bundle, and it
  * needs nothing but bash and find (one `find` lists the namespace's processes, no fork per
- * process).
+ * process). Before the SIGKILLs it takes the target's NIC (`lab0`) down, as a power cut does.
  */
 
+import { LINK_NAME } from '../names.ts';
+
 export const FENCE_AGENT_NAME = 'fence_ocfkit_lab';
+const LINK = LINK_NAME;
 
 export interface FenceTarget {
   node: string;
@@ -123,7 +126,10 @@ need_target() {
 }
 
 power_off() {
-  local i pids
+  local i pids first
+  # Power off takes the NIC with it: the node's kernel must stop answering ARP for the VIP.
+  first=$(pids_of "$ino" | head -n 1)
+  if [ -n "$first" ]; then nsenter --net="/proc/$first/ns/net" ip link set ${LINK} down 2>/dev/null; fi
   for i in $(seq 1 100); do
     pids=$(pids_of "$ino")
     if [ -z "$pids" ]; then

@@ -1,0 +1,55 @@
+/**
+ * `ocfkit events [--json] [--follow] [--since TIME] [--log PATH]`: the alert agent's event log
+ * on this node (lib/alert/reader.ts), oldest first, one line per event, de-duplicated by id;
+ * `--json`: the records as JSON lines (contracts-s16 §1).
+ */
+import type { CommandModule } from 'yargs';
+import { formatEvent } from '../../alert/format.ts';
+import { DEFAULT_LOG } from '../../alert/options.ts';
+import { followEvents, readEvents } from '../../alert/reader.ts';
+import type { AlertEventRecord } from '../../alert/event.ts';
+import { CliError } from '../errors.ts';
+
+interface EventsArgs {
+  json: boolean;
+  follow: boolean;
+  since?: string;
+  log: string;
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since`: an ISO date/time (`2026-11-27T11:00:00Z`, `2026-11-27 11:00`) or an age (`90s`, `10m`, `2h`, `1d`). */
+export function parseSince(text: string, now = Date.now()): Date {
+  const age = /^(\d{1,9})([smhd])$/.exec(text.trim());
+  if (age) return new Date(now - Number(age[1]) * UNITS[age[2]!]!);
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim())) {
+    const t = Date.parse(text.trim().replace(' ', 'T'));
+    if (!Number.isNaN(t)) return new Date(t);
+  }
+  throw new CliError(`--since: expected a time (2026-11-27T11:00:00Z) or an age (90s, 10m, 2h, 1d), got '${text}' (run 'ocfkit events --help')`, 2);
+}
+
+export const eventsCommand: CommandModule<object, EventsArgs> = {
+  command: 'events',
+  describe: "this node's cluster events from the alert agent's log (de-duplicated, oldest first)",
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'one JSON record per line' })
+      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'keep printing events as they come' })
+      .option('since', { type: 'string', requiresArg: true, describe: 'only events from this time (ISO) or age (10m, 2h) on' })
+      .option('log', { type: 'string', requiresArg: true, default: DEFAULT_LOG, describe: 'the event log' }) as never,
+  handler: async (a) => {
+    const since = a.since === undefined ? undefined : parseSince(a.since);
+    const print = (e: AlertEventRecord): void => void process.stdout.write(`${a.json ? JSON.stringify(e) : formatEvent(e)}\n`);
+    if (!a.follow) {
+      for (const e of readEvents({ path: a.log, since })) print(e);
+      return;
+    }
+    const ac = new AbortController();
+    const stop = (): void => ac.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    for await (const e of followEvents({ path: a.log, since, signal: ac.signal })) print(e);
+  },
+};
