@@ -15,9 +15,9 @@
  * - node events (member/lost) carry no reference: the second (copies a few ms apart fall in the
  *   same second unless they straddle its boundary).
  */
-import type { Alert } from './env.ts';
+import { MAX_NAME, type Alert, type AlertKind, type AttributeAlert, type FencingAlert, type NodeAlert, type ResourceAlert } from './env.ts';
 
-export type EventKind = 'node' | 'fencing' | 'resource' | 'attribute';
+export type EventKind = AlertKind;
 
 export interface AlertEventBase {
   v: 1;
@@ -30,35 +30,24 @@ export interface AlertEventBase {
   sequence: number | null;
 }
 
-export interface ResourceEventRecord extends AlertEventBase {
+// Each kind's fields are the parsed alert's (env.ts), copied by toRecord.
+
+export interface ResourceEventRecord extends AlertEventBase, Pick<ResourceAlert, 'resource' | 'task' | 'interval' | 'rc' | 'targetRc' | 'status' | 'desc'> {
   kind: 'resource';
-  resource: string;
-  task: string;
-  interval: number;
-  rc: number;
-  targetRc: number;
-  status: number;
-  desc: string;
 }
 
-export interface NodeEventRecord extends AlertEventBase {
+export interface NodeEventRecord extends AlertEventBase, Pick<NodeAlert, 'nodeId' | 'desc'> {
   kind: 'node';
-  nodeId: string;
-  desc: string;
 }
 
-export interface FencingEventRecord extends AlertEventBase {
+export interface FencingEventRecord extends AlertEventBase, Pick<FencingAlert, 'task' | 'rc' | 'desc'> {
   kind: 'fencing';
+  /** The fenced node (= `node`). */
   fenceTarget: string;
-  task: string;
-  rc: number;
-  desc: string;
 }
 
-export interface AttributeEventRecord extends AlertEventBase {
+export interface AttributeEventRecord extends AlertEventBase, Pick<AttributeAlert, 'attribute' | 'value'> {
   kind: 'attribute';
-  attribute: string;
-  value: string | null;
 }
 
 export type AlertEventRecord = ResourceEventRecord | NodeEventRecord | FencingEventRecord | AttributeEventRecord;
@@ -141,39 +130,83 @@ export const MAX_LINE = 64 * 1024;
 const KINDS = new Set(['node', 'fencing', 'resource', 'attribute']);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x);
+/** An identity field as the agent writes it: 1 to MAX_NAME characters (env.ts). */
+const isName = (x: unknown): x is string => isStr(x) && x.length > 0 && x.length <= MAX_NAME;
+
+/** What a record of each kind needs beyond the common fields (for the refusal's reason). */
+const NEEDS: Record<EventKind, string> = {
+  resource: 'resource, task, interval, rc, targetRc, status, desc',
+  node: 'nodeId, desc',
+  fencing: 'fenceTarget, task, rc, desc',
+  attribute: 'attribute, value',
+};
+
+export type EventLineCheck = { ok: true; record: AlertEventRecord } | { ok: false; reason: string };
 
 /**
- * One line of the event log → a record, or null when the line is not one (truncated, garbage,
- * another version, too long). Never throws. Unknown extra fields are kept and ignored.
+ * One line (without its newline) → the record, or a short reason why it is not one (too long,
+ * not JSON, another version, no 16-hex id, unknown kind, node not a 1-256 character name, time
+ * not ISO 8601 UTC, a common or a kind's field missing or of the wrong type). Never throws.
+ * Unknown extra fields are kept and ignored. The one validation of contract 1: the alert's
+ * reader, `ocfkit status` and the monitor all decide here.
  */
-export function parseEventLine(line: string): AlertEventRecord | null {
-  if (line.length === 0 || line.length > MAX_LINE) return null;
+export function checkEventLine(line: string): EventLineCheck {
+  const no = (reason: string): EventLineCheck => ({ ok: false, reason });
+  if (line.length === 0) return no('empty line');
+  if (line.length > MAX_LINE) return no(`line longer than ${MAX_LINE} bytes`);
   let o: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(line);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return no('not a JSON object');
     o = parsed as Record<string, unknown>;
   } catch {
-    return null;
+    return no('not JSON');
   }
-  if (o.v !== 1 || !isStr(o.id) || !/^[0-9a-f]{16}$/.test(o.id) || !isStr(o.kind) || !KINDS.has(o.kind)) return null;
-  if (!isStr(o.time) || Number.isNaN(Date.parse(o.time)) || !isStr(o.node) || !isStr(o.seenBy)) return null;
-  if (!(o.recipient === null || isStr(o.recipient)) || !(o.sequence === null || isInt(o.sequence))) return null;
-  switch (o.kind) {
+  if (o.v !== 1) return no(`version ${String(JSON.stringify(o.v)).slice(0, 20)} (expected 1)`);
+  if (!isStr(o.id) || !/^[0-9a-f]{16}$/.test(o.id)) return no('no 16-hex id');
+  if (!isStr(o.kind) || !KINDS.has(o.kind)) return no(`unknown kind ${String(JSON.stringify(o.kind)).slice(0, 40)}`);
+  if (!isName(o.node)) return no(`node missing or longer than ${MAX_NAME} characters`);
+  if (!isStr(o.time) || parseTime(o.time) === null) return no('no valid time (ISO 8601 UTC expected)');
+  if (!isStr(o.seenBy) || !(o.recipient === null || isStr(o.recipient)) || !(o.sequence === null || isInt(o.sequence))) return no('seenBy, recipient or sequence missing');
+  let complete: boolean;
+  switch (o.kind as EventKind) {
     case 'resource':
-      if (!isStr(o.resource) || !isStr(o.task) || !isInt(o.interval) || !isInt(o.rc) || !isInt(o.targetRc) || !isInt(o.status) || !isStr(o.desc)) return null;
+      complete = isName(o.resource) && isName(o.task) && isInt(o.interval) && isInt(o.rc) && isInt(o.targetRc) && isInt(o.status) && isStr(o.desc);
       break;
     case 'node':
-      if (!isStr(o.nodeId) || !isStr(o.desc)) return null;
+      complete = isStr(o.nodeId) && isStr(o.desc);
       break;
     case 'fencing':
-      if (!isStr(o.fenceTarget) || !isStr(o.task) || !isInt(o.rc) || !isStr(o.desc)) return null;
+      complete = isStr(o.fenceTarget) && isStr(o.task) && isInt(o.rc) && isStr(o.desc);
       break;
     case 'attribute':
-      if (!isStr(o.attribute) || !(o.value === null || isStr(o.value))) return null;
+      complete = isStr(o.attribute) && (o.value === null || isStr(o.value));
       break;
   }
-  return o as unknown as AlertEventRecord;
+  if (!complete) return no(`not a complete ${o.kind} record (a ${o.kind} event needs ${NEEDS[o.kind as EventKind]})`);
+  return { ok: true, record: o as unknown as AlertEventRecord };
+}
+
+/**
+ * One line of the event log → a record, or null when the line is not one (truncated, garbage,
+ * another version, too long): `checkEventLine` without the reason.
+ */
+export function parseEventLine(line: string): AlertEventRecord | null {
+  const r = checkEventLine(line);
+  return r.ok ? r.record : null;
+}
+
+/**
+ * `2026-11-27T11:22:33.123456Z` → ms since the epoch, keeping the µs as a fraction; null for
+ * anything but ISO 8601 UTC (`Z`, 1-9 fraction digits or none, at most 40 characters).
+ */
+export function parseTime(text: string): number | null {
+  if (text.length > 40) return null;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(text);
+  if (!m) return null;
+  const whole = Date.parse(`${m[1]}Z`);
+  if (!Number.isFinite(whole)) return null;
+  return whole + (m[2] ? Number(`0.${m[2]}`) * 1000 : 0);
 }
 
 /** Microseconds since 1970 of a record's time (for ordering; µs precision kept). */

@@ -2,8 +2,8 @@
  * The event log as `ocfkit status` reads it (contracts 1 and 2): the alert agent's JSONL lines,
  * newest file last (`events.jsonl.N` … `.1`, `events.jsonl`), de-duplicated by id, oldest first.
  *
- * Which lines are records is decided by the contract owner's parser (lib/alert/event.ts
- * `parseEventLine`); this module only says why a line was refused. It does not use lib/alert's
+ * Which lines are records, and why a line is not one, is decided by the contract owner's parser
+ * (lib/alert/event.ts `checkEventLine`). It does not use lib/alert's
  * `readEvents`, which reads every rotated file whole: status reads only the TAIL, at most
  * `maxBytes` (default 1 MiB, about 3,000 events, several failovers) from the end of the current
  * file and, when that is not enough, of `.1`. A status needs the last failover, not the year's.
@@ -11,17 +11,15 @@
  * Parsing is pure (`parseEventLine`, `eventsFromChunks`); `readEventTail` is the only I/O.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { parseEventLine as parseRecord, timeMicros } from '../alert/event.ts';
+import { checkEventLine, timeMicros, type EventKind } from '../alert/event.ts';
 
 /** Never block on a FIFO someone put at the path. */
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 export const DEFAULT_EVENT_LOG = '/var/lib/ocfkit/events.jsonl';
 export const DEFAULT_TAIL_BYTES = 1 << 20;
-/** Contract 3: a line longer than this is not an event. */
-export const MAX_LINE_BYTES = 64 * 1024;
 
-export type EventKind = 'node' | 'fencing' | 'resource' | 'attribute';
+export type { EventKind };
 
 /** Contract 1's record, flattened (the fields status uses), with the time as epoch ms. */
 export interface EventRecord {
@@ -45,30 +43,11 @@ export interface EventRecord {
   value?: string | null;
 }
 
-const KINDS: readonly string[] = ['node', 'fencing', 'resource', 'attribute'];
-
-/** Why a line is not a record (for the one line the report shows). Pure. */
-function refusal(line: string): string {
-  if (line.length > MAX_LINE_BYTES) return `line longer than ${MAX_LINE_BYTES} bytes`;
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return 'not JSON';
-  }
-  if (!o || typeof o !== 'object' || Array.isArray(o)) return 'not a JSON object';
-  const r = o as Record<string, unknown>;
-  if (r.v !== 1) return `version ${String(JSON.stringify(r.v)).slice(0, 20)} (expected 1)`;
-  if (typeof r.id !== 'string' || !/^[0-9a-f]{16}$/.test(r.id)) return 'no 16-hex id';
-  if (typeof r.kind !== 'string' || !KINDS.includes(r.kind)) return `unknown kind ${String(JSON.stringify(r.kind)).slice(0, 40)}`;
-  if (typeof r.time !== 'string' || !Number.isFinite(Date.parse(r.time))) return 'no valid time';
-  return `not a complete ${r.kind} record`;
-}
-
 /** One line → a record (contract 1, lib/alert's parser), or a short reason why it is not one. Pure. */
 export function parseEventLine(line: string): EventRecord | { error: string } {
-  const rec = line.length > MAX_LINE_BYTES ? null : parseRecord(line);
-  if (!rec) return { error: refusal(line) };
+  const checked = checkEventLine(line);
+  if (!checked.ok) return { error: checked.reason };
+  const rec = checked.record;
   const out: EventRecord = { v: 1, id: rec.id, time: rec.time, timeMs: timeMicros(rec) / 1000, kind: rec.kind, node: rec.node, seenBy: rec.seenBy };
   switch (rec.kind) {
     case 'resource':

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseAlertEnv, type FencingAlert } from '../../lib/alert/env.ts';
-import { eventId, formatTime, parseEventLine, recordLine, timeMicros, toRecord } from '../../lib/alert/event.ts';
+import { checkEventLine, eventId, formatTime, parseEventLine, recordLine, timeMicros, toRecord } from '../../lib/alert/event.ts';
 import { fixtureEnv, fixtureScenarios } from './helpers.ts';
 
 const record = (scenario: string, seenBy = 'node1', over: Record<string, string> = {}) => toRecord(parseAlertEnv({ ...fixtureEnv(scenario), ...over }), seenBy);
@@ -65,6 +65,14 @@ t.test('lines: one JSON line, round trip; anything else is not a record', async 
   t.equal(parseEventLine(JSON.stringify({ ...r, rc: '0' })), null);
   t.match(parseEventLine(JSON.stringify({ ...r, extra: { x: 1 } })), { id: r.id }, 'unknown fields are ignored');
   t.equal(parseEventLine(JSON.stringify({ ...r, desc: 'x'.repeat(70_000) })), null, 'over 64 KiB');
+  // the monitor's checks, now the contract owner's (the one parser of contract 1)
+  t.equal(parseEventLine(JSON.stringify({ ...r, node: '' })), null, 'an empty node');
+  t.equal(parseEventLine(JSON.stringify({ ...r, resource: 'x'.repeat(257) })), null, 'a name over 256 characters');
+  t.equal(parseEventLine(JSON.stringify({ ...r, task: '' })), null, 'an empty task');
+  t.equal(parseEventLine(JSON.stringify({ ...r, time: '2026-11-27 11:22:33' })), null, 'a time Date.parse takes but not ISO 8601 UTC');
+  t.equal(parseEventLine(JSON.stringify({ ...r, time: '2026-11-27T11:22:33.123456+01:00' })), null, 'a time not in UTC');
+  t.ok(parseEventLine(JSON.stringify({ ...r, node: 'x'.repeat(256), time: '2026-11-27T11:22:33Z' })), 'a 256-character name, a time without fraction');
+  t.match(checkEventLine(JSON.stringify({ ...r, time: 'yesterday' })), { ok: false, reason: /no valid time/ });
 });
 
 t.test('FNV-1a 64: the published test vectors', async (t) => {

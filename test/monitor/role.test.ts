@@ -78,11 +78,11 @@ t.test('a pushed event: what it implies before a poll confirms it', async (t) =>
   t.equal(roleFromEvent(event({ resource: 'app', task: 'monitor', interval: 10000 }), primitive), null);
   t.equal(wantsPoll(event({ resource: 'app', task: 'monitor', interval: 10000 })), false, 'a good recurring monitor asks nothing');
   t.equal(wantsPoll(event({ resource: 'app', task: 'monitor', interval: 10000, rc: 7 })), true, 'a failed one does');
-  t.equal(wantsPoll(event({ kind: 'node', resource: undefined, task: undefined, desc: 'lost' })), true);
+  t.equal(wantsPoll(event({ kind: 'node', nodeId: '1', resource: undefined, task: undefined, desc: 'lost' })), true);
 });
 
 t.test('event lines: what is refused, and why', async (t) => {
-  const good = { v: 1, id: '0123456789abcdef', time: '2026-11-27T11:22:33.123456Z', kind: 'node', node: 'node1', desc: 'member', future: { any: 1 } };
+  const good = { v: 1, id: '0123456789abcdef', time: '2026-11-27T11:22:33.123456Z', kind: 'node', node: 'node1', seenBy: 'node1', recipient: null, sequence: 3, nodeId: '1', desc: 'member', future: { any: 1 } };
   const ok = parseEventLine(JSON.stringify(good));
   t.ok(ok.ok, 'unknown extra fields are ignored');
   if (ok.ok) t.equal(ok.event.at, Date.parse('2026-11-27T11:22:33.123Z') + 0.456, 'µs kept');

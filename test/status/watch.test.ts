@@ -6,12 +6,13 @@
 import t from 'tap';
 import { EventEmitter } from 'node:events';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildStatus } from '../../lib/status/build.ts';
-import { listenForEvents, removeStaleSockets } from '../../lib/status/push-socket.ts';
+import { removeStaleSockets } from '../../lib/monitor/socket-path.ts';
+import { listenForEvents } from '../../lib/status/push-socket.ts';
 import { renderStatus } from '../../lib/status/render.ts';
 import type { StatusReport } from '../../lib/status/report.ts';
 import { contentKey, watchStatus } from '../../lib/status/watch.ts';
@@ -38,6 +39,7 @@ const until = async (what: string, fn: () => boolean, ms = 3000): Promise<void> 
 
 t.test('push → immediate redraw; unchanged content is not printed again; SIGTERM ends it and unlinks the socket', async (t) => {
   const dir = join(base, 'events.d');
+  mkdirSync(dir);
   const signals = new EventEmitter();
   let produced = 0;
   let scenario = 'start-pending';
@@ -54,7 +56,7 @@ t.test('push → immediate redraw; unchanged content is not printed again; SIGTE
     intervalMs: 60_000, // no poll in this test: only pushes redraw
     debounceMs: 20,
     listen: async (onEvent) => {
-      const s = await listenForEvents(onEvent, dir, 4242);
+      const s = await listenForEvents(onEvent, join(dir, '4242.sock'));
       socketPath = s.path;
       return s;
     },
@@ -90,7 +92,7 @@ t.test('no socket directory possible: polls instead, says so once', async (t) =>
     write: () => {},
     tty: true,
     intervalMs: 50,
-    listen: (onEvent) => listenForEvents(onEvent, '/etc/passwd/ocfkit/events.d'),
+    listen: (onEvent) => listenForEvents(onEvent, '/etc/passwd/ocfkit/events.d/1.sock'),
     note: (l) => notes.push(l),
     signals,
   });
@@ -131,8 +133,9 @@ t.test('contentKey ignores the clock, not the state', async (t) => {
 
 t.test('the socket: several events per connection, over-long lines dropped, stale sockets removed', async (t) => {
   const dir = join(base, 'sock.d');
+  mkdirSync(dir);
   const got: string[] = [];
-  const s = await listenForEvents((l) => got.push(l), dir); // this process's pid: alive
+  const s = await listenForEvents((l) => got.push(l), join(dir, `${process.pid}.sock`)); // this process's pid: alive
   await send(s.path, 'a\nb\n' + 'x'.repeat(70_000) + '\nc');
   await until('lines', () => got.length === 3);
   t.same(got, ['a', 'b', 'c'], 'the 70 kB line is dropped, the rest delivered');
@@ -141,7 +144,7 @@ t.test('the socket: several events per connection, over-long lines dropped, stal
   const stalePath = join(dir, '99999999.sock');
   execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', stalePath]);
   t.ok(statSync(stalePath).isSocket());
-  t.equal(removeStaleSockets(dir), 1, 'the dead pid\'s socket removed');
+  t.same(removeStaleSockets(dir), [stalePath], 'the dead pid\'s socket removed');
   t.notOk(existsSync(stalePath));
   t.ok(existsSync(s.path), 'our own (a live pid) kept');
   s.close();

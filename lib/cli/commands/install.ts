@@ -40,17 +40,19 @@ export function builtAgentsDir(): string {
   throw new CliError("no built agents found: run 'npm run build' first");
 }
 
-export function installAgents(source: string, prefix: string, provider: string): InstallResult {
-  if (!/^[A-Za-z0-9_-]+$/.test(provider)) throw new CliError(`--provider '${provider}' must be letters, digits, _ or -`, 2);
-  const target = join(prefix, 'resource.d', provider);
+/**
+ * Every regular file and symbolic link of `source` into `target` (made 0755 when missing),
+ * idempotently: a link is recreated pointing at `linkTo(from)`, a file copied atomically with
+ * mode 0755; what is already there is left alone (`unchanged`).
+ */
+function installDir(source: string, target: string, linkTo: (from: string) => string): InstallResult {
   mkdirSync(target, { recursive: true, mode: 0o755 });
   const result: InstallResult = { target, installed: [], unchanged: [] };
   for (const name of readdirSync(source).sort()) {
     const from = join(source, name);
     const to = join(target, name);
     if (lstatSync(from).isSymbolicLink()) {
-      // an agent name linked to the multi-call executable: recreate the same relative link
-      const link = readlinkSync(from);
+      const link = linkTo(from);
       if (existsSync(to) && lstatSync(to).isSymbolicLink() && readlinkSync(to) === link) {
         result.unchanged.push(name);
         continue;
@@ -92,6 +94,12 @@ export function installAgents(source: string, prefix: string, provider: string):
   return result;
 }
 
+export function installAgents(source: string, prefix: string, provider: string): InstallResult {
+  if (!/^[A-Za-z0-9_-]+$/.test(provider)) throw new CliError(`--provider '${provider}' must be letters, digits, _ or -`, 2);
+  // an agent name linked to the multi-call executable: recreate the same relative link
+  return installDir(source, join(prefix, 'resource.d', provider), (from) => readlinkSync(from));
+}
+
 /**
  * The alert agents (dist/alerts: `ocfkit-alert`) into `<prefix>/alerts/`, idempotently like the
  * agents: a link into the multi-call executable is re-pointed at the one just installed under
@@ -100,52 +108,8 @@ export function installAgents(source: string, prefix: string, provider: string):
 export function installAlerts(agentsSource: string, agentsTarget: string, prefix: string): InstallResult {
   const source = join(agentsSource, '..', '..', 'alerts');
   const target = join(prefix, 'alerts');
-  const result: InstallResult = { target, installed: [], unchanged: [] };
-  if (!isDirectory(source)) return result;
-  mkdirSync(target, { recursive: true, mode: 0o755 });
-  for (const name of readdirSync(source).sort()) {
-    const from = join(source, name);
-    const to = join(target, name);
-    if (lstatSync(from).isSymbolicLink()) {
-      const link = relative(target, join(agentsTarget, basename(readlinkSync(from))));
-      if (existsSync(to) && lstatSync(to).isSymbolicLink() && readlinkSync(to) === link) {
-        result.unchanged.push(name);
-        continue;
-      }
-      const tmpLink = join(target, `.${name}.link-${process.pid}`);
-      try {
-        unlinkSync(tmpLink);
-      } catch {
-        // none left over
-      }
-      symlinkSync(link, tmpLink);
-      renameSync(tmpLink, to);
-      result.installed.push(name);
-      continue;
-    }
-    if (!statSync(from).isFile()) continue;
-    if (sameContent(from, to) && (statSync(to).mode & 0o777) === 0o755) {
-      result.unchanged.push(name);
-      continue;
-    }
-    const tmp = join(target, `.${name}.tmp-${process.pid}`);
-    try {
-      copyFileSync(from, tmp);
-      chmodSync(tmp, 0o755);
-      fsyncFile(tmp);
-      renameSync(tmp, to);
-    } catch (error) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing to clean
-      }
-      throw error;
-    }
-    result.installed.push(name);
-  }
-  if (result.installed.length > 0) fsyncDir(target);
-  return result;
+  if (!isDirectory(source)) return { target, installed: [], unchanged: [] };
+  return installDir(source, target, (from) => relative(target, join(agentsTarget, basename(readlinkSync(from)))));
 }
 
 export const installCommand: CommandModule<object, { prefix: string; provider: string; from?: string }> = {
