@@ -7,7 +7,8 @@
 //       Refuses to start unless DIR is a mount point (the replicated filesystem), then writes a
 //       heartbeat DIR/heartbeat/NAME.json every MS (500) and appends a line to
 //       DIR/heartbeat/NAME.log at start and stop. With --http, answers on 0.0.0.0:PORT:
-//       GET /health → 200 "ok"; anything else → 200 JSON {service, node, pid, startedAt, ...}.
+//       GET /health → 200 "ok"; POST /write → 200 {written: true} and a line in DIR/writes.log,
+//       or 403 {error: "read-only"} with --read-only; anything else → 200 JSON {service, node, ...}.
 //       --read-only (hot standby): no mount needed, nothing written.
 //   ocfkit-lab-service --check-http PORT
 //       Exit 0 when 127.0.0.1:PORT/health answers 200 within 1 s, else 1 (the services check).
@@ -110,6 +111,23 @@ function main() {
       if (req.url === '/health') {
         res.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
         res.end('ok\n');
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/write') {
+        // A write (drills, hot standby): refused by a read-only service, recorded on the data filesystem otherwise.
+        req.resume();
+        let status = 200;
+        let reply = { service: a.name, node, readOnly: a.readOnly, written: true };
+        if (a.readOnly || !heartbeatDir) [status, reply] = [403, { service: a.name, node, readOnly: true, error: 'read-only' }];
+        else {
+          try {
+            appendFileSync(join(a.dir, 'writes.log'), `${new Date().toISOString()} ${node} pid ${process.pid}\n`);
+          } catch (error) {
+            [status, reply] = [503, { service: a.name, node, readOnly: false, error: error.message }];
+          }
+        }
+        res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
+        res.end(`${JSON.stringify(reply)}\n`);
         return;
       }
       const body = JSON.stringify({ service: a.name, node, pid: process.pid, startedAt, readOnly: a.readOnly, heartbeatAt: lastBeat, seq });
