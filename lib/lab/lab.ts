@@ -220,9 +220,10 @@ export class Lab {
   /** Power cut: SIGKILL to exactly the node's processes. Returns when none is left. */
   async kill(node: string): Promise<{ at: number; killed: number }> {
     const n = this.node(node);
-    const at = Date.now();
-    // The NIC goes dark with the power: no ARP answers for an address the node held.
+    // The NIC goes dark with the power: no ARP answers for an address the node held. The cut
+    // counts from the moment the NIC is down: until then the node answers (`ip` takes ms).
     if (this.record.nodes === 2) await setNic(n, 'down', { log: this.log });
+    const at = Date.now();
     const killed = await killNamespaces(nodeInodes(n));
     this.log.info('node killed', { lab: this.name, node, processes: killed });
     return { at, killed };
