@@ -107,13 +107,17 @@ export async function runAlert(env: Readonly<Record<string, string | undefined>>
   const logTask = appendLine(options.log, line, { maxBytes: options.maxBytes, keep: options.keep, ownerWhenRoot: haclusterOwner }).then(
     (r) => {
       report.logged = r;
+      if (r.rotateError) ev.warn(`event log not rotated (appended all the same): ${r.rotateError}`, { log: options.log });
       if (r.repaired) ev.warn('event log did not end with a newline (an earlier short write); started a new line', { log: options.log });
     },
     (error: Error) => fail(`event ${record.id} not written to the event log: ${error.message}`),
   );
   const pushTask = pushEvent(options.socket, line).then((results) => {
     report.pushed = results;
-    for (const r of results) if (r.outcome === 'timeout' || r.outcome === 'error') ev.warn(`subscriber did not take the event: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`, { socket: r.path });
+    const skipped = results.filter((r) => r.outcome === 'error' && r.detail?.endsWith('skipped'));
+    for (const r of results) if ((r.outcome === 'timeout' || r.outcome === 'error') && !skipped.includes(r)) ev.warn(`subscriber did not take the event: ${r.outcome}${r.detail ? ` (${r.detail})` : ''}`, { socket: r.path });
+    // one line for all skipped sockets, not one each (anyone in haclient can make thousands)
+    if (skipped.length > 0) ev.warn(`${skipped.length} subscriber socket(s) skipped: ${skipped[0]!.detail}`, { socket: skipped[0]!.path });
   });
   const webhook = options.webhook;
   const webhookTask = webhook

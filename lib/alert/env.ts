@@ -105,7 +105,8 @@ function name(env: Readonly<Record<string, string | undefined>>, variable: strin
 
 function integer(env: Readonly<Record<string, string | undefined>>, variable: string, min = -(2 ** 31), max = 2 ** 31 - 1): number {
   const value = required(env, variable);
-  if (!/^-?\d{1,10}$/.test(value)) throw new AlertEnvError(`CRM_alert_${variable}`, `not a whole number: ${preview(value)}`);
+  // 10 digits, or as many as the largest allowed value has (the epoch up to year 9999: 12)
+  if (!new RegExp(`^-?\\d{1,${Math.max(10, String(max).length)}}$`).test(value)) throw new AlertEnvError(`CRM_alert_${variable}`, `not a whole number: ${preview(value)}`);
   const n = Number(value);
   if (n < min || n > max) throw new AlertEnvError(`CRM_alert_${variable}`, `out of range: ${value}`);
   return n;

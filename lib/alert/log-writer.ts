@@ -35,6 +35,8 @@ export interface AppendResult {
   bytes: number;
   rotated: boolean;
   repaired: boolean;
+  /** Why a rotation that was due failed (the line was appended all the same). */
+  rotateError?: string;
 }
 
 /** The log cannot be written; `path` names the file or folder at fault. */
@@ -179,8 +181,14 @@ export async function appendLine(path: string, line: string, options: AppendOpti
     before = { size: 0, exists: false };
   }
   let rotated = false;
+  let rotateError: string | undefined;
   if (before.exists && before.size > 0 && before.size + data.length > options.maxBytes) {
-    rotated = await rotate(path, options.keep, options.maxBytes - data.length, options.staleLockMs ?? 10_000);
+    try {
+      rotated = await rotate(path, options.keep, options.maxBytes - data.length, options.staleLockMs ?? 10_000);
+    } catch (error) {
+      // a rotated file that cannot be moved or removed must not cost the event: append anyway
+      rotateError = (error instanceof EventLogError ? error : systemError((error as NodeJS.ErrnoException).path ?? path, error)).message;
+    }
   }
 
   let fd: number;
@@ -212,7 +220,8 @@ export async function appendLine(path: string, line: string, options: AppendOpti
       const head = Buffer.alloc(7);
       const bytesRead = await fsa.read(fd, head, 0, 7, 0);
       // (a first line cut short by a full disk is a prefix of a record's start, and passes)
-      const first = head.subarray(0, bytesRead).toString('latin1').split('\n')[0]!;
+      // (nor is a file whose start a crash left as a hole of NULs: size committed, data not)
+      const first = head.subarray(0, bytesRead).toString('latin1').split('\n')[0]!.replace(/^\0+/, '');
       if (!'{"v":1,'.startsWith(first)) {
         throw new EventLogError(path, 'not an ocfkit event log (its first line is no event record): refused');
       }
@@ -243,7 +252,7 @@ export async function appendLine(path: string, line: string, options: AppendOpti
       throw systemError(path, error);
     }
     if (!before.exists || rotated) await fsyncDir(dir).catch(() => undefined);
-    return { bytes: written, rotated, repaired };
+    return rotateError === undefined ? { bytes: written, rotated, repaired } : { bytes: written, rotated, repaired, rotateError };
   } finally {
     await fsa.close(fd).catch(() => undefined);
   }

@@ -75,10 +75,29 @@ function sendOne(path: string, line: string, timeoutMs: number): Promise<PushRes
   });
 }
 
-/** Pushes `line` to every subscriber socket; resolves within about `timeoutMs`, never rejects. */
+/**
+ * Pushes `line` to every subscriber socket; resolves within about twice `timeoutMs`, never
+ * rejects. At most MAX_SUBSCRIBERS at once and at most that many that answer: a stale socket
+ * (its subscriber killed) refuses at once and frees its slot, so stale sockets, however many,
+ * do not crowd out a live subscriber. A socket not tried within `timeoutMs` is skipped.
+ */
 export async function pushEvent(socket: string, line: string, timeoutMs = PUSH_TIMEOUT_MS): Promise<PushResult[]> {
   const paths = await subscriberSockets(socket);
   if (paths.length === 0) return [];
-  const sent = await Promise.all(paths.slice(0, MAX_SUBSCRIBERS).map((p) => sendOne(p, line, timeoutMs)));
-  return [...sent, ...paths.slice(MAX_SUBSCRIBERS).map((path): PushResult => ({ path, outcome: 'error', detail: `more than ${MAX_SUBSCRIBERS} subscribers: skipped` }))];
+  const results: (PushResult | undefined)[] = new Array(paths.length);
+  const startBy = Date.now() + timeoutMs;
+  let next = 0;
+  // sockets tried and not (yet) found dead: the ones that count against the cap
+  let taken = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length && taken < MAX_SUBSCRIBERS && Date.now() < startBy) {
+      const i = next++;
+      taken++;
+      const r = await sendOne(paths[i]!, line, timeoutMs);
+      results[i] = r;
+      if (r.outcome === 'absent' || r.outcome === 'refused') taken--;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_SUBSCRIBERS, paths.length) }, worker));
+  return paths.map((path, i): PushResult => results[i] ?? { path, outcome: 'error', detail: `more than ${MAX_SUBSCRIBERS} subscribers or no time left: skipped` });
 }

@@ -6,6 +6,7 @@
  */
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEventLine, timeMicros, type AlertEventRecord } from './event.ts';
 import { DEFAULT_LOG } from './options.ts';
@@ -138,6 +139,8 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
   let fd: number | null = null;
   let ino = -1;
   let pending = '';
+  // bytes, not chunks, make characters: one split across two reads is decoded whole
+  let decoder = new StringDecoder('utf8');
   let position = 0;
   const open = (atEnd: boolean): void => {
     try {
@@ -150,6 +153,7 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
       }
       ino = st.ino;
       pending = '';
+      decoder = new StringDecoder('utf8');
       if (atEnd) position = st.size;
       else position = 0;
     } catch {
@@ -179,7 +183,7 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
       const n = readSync(fd, buf, 0, buf.length, position);
       if (n <= 0) break;
       position += n;
-      pending += buf.subarray(0, n).toString('utf8');
+      pending += decoder.write(buf.subarray(0, n));
       const lines = pending.split('\n');
       pending = lines.pop()!;
       if (pending.length > 64 * 1024) pending = ''; // an endless line is no record
@@ -202,6 +206,31 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
       if (current !== -1 && current !== ino) {
         // rotated: finish the old file, then the new one from its start
         for (const e of drain()) yield e;
+        // rotated more than once since the last look: the files written between the old one and
+        // the new one (rotated ones newer than the old file; all of them when it is gone)
+        const between: string[] = [];
+        for (const file of logFiles(path).filter((f) => f !== path).reverse()) {
+          let st;
+          try {
+            st = statSync(file);
+          } catch {
+            continue;
+          }
+          if (st.ino === ino) break;
+          between.unshift(file);
+        }
+        for (const file of between) {
+          let text: string;
+          try {
+            text = readWhole(file).toString('utf8');
+          } catch {
+            continue; // rotated away meanwhile
+          }
+          for (const line of completeLines(text)) {
+            const e = parseEventLine(line);
+            if (e && remember(e.id) && (since === null || orderKey(e) >= since)) yield e;
+          }
+        }
         if (fd !== null) closeSync(fd);
         open(false);
         continue;

@@ -19,13 +19,23 @@ interface EventsArgs {
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `--since`: an ISO date/time (`2026-11-27T11:00:00Z`, `2026-11-27 11:00`) or an age (`90s`, `10m`, `2h`, `1d`). */
+/**
+ * `--since`: an ISO date/time (`2026-11-27T11:00:00Z`, `2026-11-27 11:00`; without a zone it is
+ * local time, a date alone included) or an age (`90s`, `10m`, `2h`, `1d`). A day that does not
+ * exist (`2026-02-31`) or a time before 1970 is refused, never rolled over or taken as "all".
+ */
 export function parseSince(text: string, now = Date.now()): Date {
   const age = /^(\d{1,9})([smhd])$/.exec(text.trim());
-  if (age) return new Date(now - Number(age[1]) * UNITS[age[2]!]!);
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text.trim())) {
-    const t = Date.parse(text.trim().replace(' ', 'T'));
-    if (!Number.isNaN(t)) return new Date(t);
+  if (age) {
+    const t = now - Number(age[1]) * UNITS[age[2]!]!;
+    if (t >= 0) return new Date(t);
+  }
+  const iso = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text.trim());
+  if (iso) {
+    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const t = Date.parse(iso[4] ? text.trim().replace(' ', 'T') : `${text.trim()}T00:00`);
+    if (m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth && !Number.isNaN(t) && t >= 0) return new Date(t);
   }
   throw new CliError(`--since: expected a time (2026-11-27T11:00:00Z) or an age (90s, 10m, 2h, 1d), got '${text}' (run 'ocfkit events --help')`, 2);
 }
