@@ -7,6 +7,7 @@ import { CliError } from '../errors.ts';
 import { createLogger, levelFromEnv } from '../../log/logger.ts';
 import { DEFAULT_LAB_NAME, DEFAULT_LOCK_WAIT_MS, LabBusyError, demoJson, labDown, labStatus, labUp, openLab, runDemo, type Lab, type LabStatus, type StackKind } from '../../lab/index.ts';
 import { integerOption } from '../options.ts';
+import { labVmCommand } from './lab-vm.ts';
 
 interface Common {
   name: string;
@@ -231,7 +232,7 @@ function asRootCommand(action: LabAction): CommandModule<Common, Args> {
   } as CommandModule<Common, Args>;
 }
 
-export const labSubcommands: CommandModule<Common, Args>[] = actions.map(asRootCommand);
+export const labSubcommands: CommandModule<Common, Args>[] = [...actions.map(asRootCommand), labVmCommand as unknown as CommandModule<Common, Args>];
 
 export const labCommand: CommandModule<object, Args> = {
   command: 'lab <command>',
@@ -239,7 +240,7 @@ export const labCommand: CommandModule<object, Args> = {
   builder: (y) => {
     let out = (y as Argv).option('name', { type: 'string', default: DEFAULT_LAB_NAME, describe: 'lab name (several labs can coexist)' }) as Argv<Common>;
     for (const c of labSubcommands) out = out.command(c);
-    return out.demandCommand(1, `name a lab command: ${actions.map((a) => a.command.split(' ')[0]).join(', ')}`) as never;
+    return out.demandCommand(1, `name a lab command: ${[...actions.map((a) => a.command.split(' ')[0]), 'vm'].join(', ')}`) as never;
   },
   handler: () => {},
 };
