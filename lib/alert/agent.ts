@@ -5,8 +5,8 @@
  * environment or option, a full disk, a dead subscriber or webhook each cost one log line, and
  * the run still ends (exit 0 in the executable).
  */
-import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
+import { haclusterOwner } from '../fs/accounts.ts';
 import { createLogger, stderrSink, type Logger } from '../log/logger.ts';
 import { syslogWriter } from '../log/syslog.ts';
 import { AlertEnvError, parseAlertEnv, preview } from './env.ts';
@@ -47,21 +47,7 @@ export function agentLogger(): Logger {
   return createLogger({ name: 'ocfkit-alert', sink: stderrSink, syslog: syslogWriter('ocfkit-alert') });
 }
 
-/** hacluster:haclient from /etc/passwd and /etc/group, or null (read only when root creates the log). */
-export function haclusterOwner(): { uid: number; gid: number } | null {
-  const field = (file: string, name: string): number | null => {
-    try {
-      const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-      const n = line ? Number(line.split(':')[2]) : NaN;
-      return Number.isInteger(n) ? n : null;
-    } catch {
-      return null;
-    }
-  };
-  const uid = field('/etc/passwd', 'hacluster');
-  const gid = field('/etc/group', 'haclient');
-  return uid === null || gid === null ? null : { uid, gid };
-}
+export { haclusterOwner };
 
 /** Which CRM_alert_* variables are present: none means the agent was not run by Pacemaker. */
 function hasAlertVariables(env: Readonly<Record<string, string | undefined>>): boolean {

@@ -1,5 +1,6 @@
 /** Small host-side facts the lab needs: users, mounts. Reads files; runs nothing. */
 import { readFileSync } from 'node:fs';
+import { accountId } from '../fs/accounts.ts';
 
 export interface Ids {
   uid: number;
@@ -7,11 +8,9 @@ export interface Ids {
 }
 
 function lookup(file: string, name: string): number {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const f = line.split(':');
-    if (f[0] === name) return Number(f[2]);
-  }
-  throw new Error(`${name} not found in ${file} (is pacemaker installed?)`);
+  const id = accountId(file, name);
+  if (id === null) throw new Error(`${name} not found in ${file} (is pacemaker installed?)`);
+  return id;
 }
 
 let cached: Ids | undefined;

@@ -4,9 +4,10 @@
  * what it did not make: a path that is a symbolic link, a regular file or anything but a socket
  * is refused, never replaced; a stale socket is removed only when no one answers on it.
  */
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, unlinkSync, type Stats } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
+import { accountId } from '../fs/accounts.ts';
 
 export const EVENTS_DIR = '/run/ocfkit/events.d';
 export const DEFAULT_GROUP = 'haclient';
@@ -20,18 +21,8 @@ export class PushSocketError extends Error {
   }
 }
 
-/** The gid of a group, read from /etc/group (no process spawned); null when there is none. */
-export function groupId(name: string, groupFile = '/etc/group'): number | null {
-  try {
-    for (const line of readFileSync(groupFile, 'utf8').split('\n')) {
-      const f = line.split(':');
-      if (f[0] === name && /^\d+$/.test(f[2] ?? '')) return Number(f[2]);
-    }
-  } catch {
-    // no group file: no group
-  }
-  return null;
-}
+/** The gid of a group (lib/fs/accounts); null when there is none. */
+export const groupId = (name: string, groupFile = '/etc/group'): number | null => accountId(groupFile, name);
 
 function lstatOrNull(path: string): Stats | null {
   try {
