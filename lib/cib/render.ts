@@ -15,6 +15,7 @@ import { renderTemplate, shQuote, xmlEscape, type Escape, type TemplateValues } 
 import { servicesParam, validateVars, restoreWindowVars, type RestoreWindowVars, type StackVars } from './vars.ts';
 import { CibVarsError } from './errors.ts';
 import { dateSpecFields, windowDateSpecs, type DateSpec } from './window.ts';
+import { parseDuration } from '../pacemaker/values.ts';
 
 export { EXAMPLE_VARS, LAB_VARS, validateVars, type StackVars, type RestoreWindowVars } from './vars.ts';
 export { CibVarsError } from './errors.ts';
@@ -148,6 +149,10 @@ export function renderCib(input: StackVars, options: RenderOptions): RenderResul
   values['services.read_only_param'] = servicesParam(vars.services.read_only);
   values['haproxy.read_backends_rendered'] = hot ? vars.haproxy.read_backends : '';
   values['restore_window.score'] = window ? String(window.score) : '';
+  // The filesystem and services monitors do more (a mount check, one check per service): at least 40 s.
+  const monitorS = Math.ceil((parseDuration(vars.policy.monitor_timeout) ?? 20_000) / 1000);
+  values['policy.monitor_timeout'] = `${monitorS}s`;
+  values['policy.monitor_timeout_slow'] = `${Math.max(40, monitorS)}s`;
 
   const render = (f: Format, name: string, extra: Record<string, string> = {}, blocks: Record<string, readonly string[]> = {}): string => {
     const file = `${f.dir}/${name}.${f.ext}`;

@@ -30,6 +30,9 @@ export interface RestoreWindowVars {
   score: number;
 }
 
+export const DRBD_PROVIDERS = ['ocfkit', 'linbit'] as const;
+export type DrbdProvider = (typeof DRBD_PROVIDERS)[number];
+
 export interface StackVars {
   cluster_name: string;
   nodes: [NodeVars, NodeVars];
@@ -42,7 +45,8 @@ export interface StackVars {
     delay_node: string;
     delay: string;
   };
-  drbd: { resource: string; device: string; drbdconf: string };
+  /** provider: whose `drbd` agent runs the clone, `ocfkit` (ocf:ocfkit:drbd) or `linbit` (ocf:linbit:drbd, Debian drbd-utils). */
+  drbd: { resource: string; device: string; drbdconf: string; provider: DrbdProvider };
   filesystem: { directory: string; fstype: string; options: string };
   vip: { ip: string; cidr_netmask: number; nic: string };
   haproxy: { socket: string; backends: string; read_backends: string; servers: string; state_file: string; drain_timeout: string };
@@ -54,6 +58,8 @@ export interface StackVars {
     /** Small Promoted preference for preferred_node (where the first promotion happens); below stickiness. */
     preference: number;
     recheck_interval: string;
+    /** Timeout of the quick monitors (DRBD, VIP, HAProxy, fencing); the filesystem and services monitors get at least 40 s. Raise it on slow machines (emulated VMs). */
+    monitor_timeout: string;
   };
   restore_window: RestoreWindowVars | null;
   corosync: { token: number };
@@ -78,7 +84,7 @@ export const EXAMPLE_VARS: StackVars = deepFreeze({
     delay_node: 'alpha',
     delay: '5s',
   },
-  drbd: { resource: 'r0', device: '/dev/drbd0', drbdconf: '' },
+  drbd: { resource: 'r0', device: '/dev/drbd0', drbdconf: '', provider: 'ocfkit' },
   filesystem: { directory: '/srv/data', fstype: 'ext4', options: 'noatime' },
   vip: { ip: '192.168.10.100', cidr_netmask: 24, nic: 'eth0' },
   haproxy: {
@@ -99,7 +105,7 @@ export const EXAMPLE_VARS: StackVars = deepFreeze({
     start_timeout: '180s',
     stop_timeout: '120s',
   },
-  policy: { resource_stickiness: 1000, migration_threshold: 3, failure_timeout: '10min', preference: 10, recheck_interval: '5min' },
+  policy: { resource_stickiness: 1000, migration_threshold: 3, failure_timeout: '10min', preference: 10, recheck_interval: '5min', monitor_timeout: '20s' },
   restore_window: null,
   corosync: { token: 3000 },
   alert: { path: '/usr/lib/ocf/alerts/ocfkit-alert', log: '/var/lib/ocfkit/events.jsonl', socket: '' },
@@ -114,7 +120,7 @@ export const LAB_VARS: StackVars = deepFreeze({
   ],
   preferred_node: 'node1',
   fence: { agent: 'fence_ocfkit_lab', params: { node1: {}, node2: {} }, delay_node: 'node2', delay: '5000ms' },
-  drbd: { resource: 'r0', device: '/dev/drbd0', drbdconf: '' },
+  drbd: { resource: 'r0', device: '/dev/drbd0', drbdconf: '', provider: 'ocfkit' },
   filesystem: { directory: '/srv/data', fstype: 'ext4', options: '' },
   vip: { ip: '10.229.31.100', cidr_netmask: 24, nic: 'lab0' },
   haproxy: {
@@ -145,7 +151,7 @@ export const LAB_VARS: StackVars = deepFreeze({
     start_timeout: '60s',
     stop_timeout: '60s',
   },
-  policy: { resource_stickiness: 1000, migration_threshold: 3, failure_timeout: '10min', preference: 10, recheck_interval: '1min' },
+  policy: { resource_stickiness: 1000, migration_threshold: 3, failure_timeout: '10min', preference: 10, recheck_interval: '1min', monitor_timeout: '20s' },
   restore_window: null,
   corosync: { token: 1000 },
   alert: { path: '/usr/lib/ocf/alerts/ocfkit-alert', log: '/var/lib/ocfkit/events.jsonl', socket: '' },
@@ -324,11 +330,14 @@ export function validateVars(raw: unknown, source = 'vars'): StackVars {
   const delay = r.duration(f.delay, 'fence.delay', true);
   if (delay_node !== '' && delay === '') r.fail('fence.delay', 'is required when fence.delay_node is set');
 
-  const d = r.object(top.drbd, 'drbd', ['resource', 'device', 'drbdconf']);
+  const d = r.object(top.drbd, 'drbd', ['resource', 'device', 'drbdconf', 'provider']);
+  const provider = r.string(d.provider, 'drbd.provider', { optional: true }) || 'ocfkit';
+  if (!(DRBD_PROVIDERS as readonly string[]).includes(provider)) r.fail('drbd.provider', `'${clip(provider)}' is not one of ${DRBD_PROVIDERS.join(', ')} (ocf:<provider>:drbd)`);
   const drbd = {
     resource: r.string(d.resource, 'drbd.resource', { pattern: /^[A-Za-z0-9_.+:@%=][A-Za-z0-9_.+:@%=-]{0,63}$/, what: "a DRBD resource name (letters, digits, _.+:@%=-, not starting with '-')" }),
     device: r.string(d.device, 'drbd.device', { pattern: /^\/dev\/drbd(\d+|\/by-res\/[A-Za-z0-9_.+:@%=-]+(\/\d+)?)$/, what: 'a DRBD device (/dev/drbdN or /dev/drbd/by-res/RES/N)' }),
     drbdconf: r.path(d.drbdconf, 'drbd.drbdconf', true),
+    provider: provider as DrbdProvider,
   };
 
   const fs = r.object(top.filesystem, 'filesystem', ['directory', 'fstype', 'options']);
@@ -393,14 +402,17 @@ export function validateVars(raw: unknown, source = 'vars'): StackVars {
     if (activeNames.has(n)) r.fail(`services.read_only[${i}].name`, `'${n}' is also a name in services.active: names are files (logs, records), give the read-only one its own`);
   });
 
-  const p = r.object(top.policy, 'policy', ['resource_stickiness', 'migration_threshold', 'failure_timeout', 'preference', 'recheck_interval']);
+  const p = r.object(top.policy, 'policy', ['resource_stickiness', 'migration_threshold', 'failure_timeout', 'preference', 'recheck_interval', 'monitor_timeout']);
   const policy = {
     resource_stickiness: r.integer(p.resource_stickiness, 'policy.resource_stickiness', 1, 100000),
     migration_threshold: r.integer(p.migration_threshold, 'policy.migration_threshold', 1, 1000000),
     failure_timeout: r.duration(p.failure_timeout, 'policy.failure_timeout'),
     preference: r.integer(p.preference, 'policy.preference', 0, 100000),
     recheck_interval: r.duration(p.recheck_interval, 'policy.recheck_interval'),
+    monitor_timeout: r.duration(p.monitor_timeout, 'policy.monitor_timeout', true) || '20s',
   };
+  const monitorMs = parseDuration(policy.monitor_timeout) ?? 0;
+  if (monitorMs < 1000) r.fail('policy.monitor_timeout', `(${policy.monitor_timeout}) must be at least 1s`);
   if (policy.preference >= policy.resource_stickiness) {
     r.fail('policy.preference', `(${policy.preference}) must be below policy.resource_stickiness (${policy.resource_stickiness}): otherwise the preferred node takes the role back whenever it returns, and the side in control does not keep it`);
   }

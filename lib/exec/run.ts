@@ -19,7 +19,7 @@ export interface ExecOptions {
   /** A tighter cap for this call alone, in ms. */
   timeoutMs?: number;
   /** Written to the command's stdin, which is then closed. */
-  input?: string;
+  input?: string | Uint8Array;
   /** Extra environment variables (merged over the current environment). */
   env?: Record<string, string | undefined>;
   /** Replace the environment entirely instead of merging. */

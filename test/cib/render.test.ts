@@ -98,3 +98,27 @@ t.test("the README's fence_sbd example renders and verifies", async (t) => {
   t.same(crmVerify(join(dir, 'sbd.xml')), { status: 0, output: '' });
   t.match(r.pcs, `pcs -f "$cib" stonith create fence-beta fence_sbd \\\n  pcmk_host_list=beta \\\n  devices=${disk} \\\n`);
 });
+
+t.test('drbd.provider and policy.monitor_timeout: one variable swaps the agent and scales the monitors; both verify', async (t) => {
+  const vars = structuredClone(LAB_VARS) as StackVars;
+  const before = renderCib(vars, { variant: 'cold' });
+  t.match(before.xml, '<primitive id="drbd-data" class="ocf" provider="ocfkit" type="drbd">');
+  t.match(before.pcs, 'resource create drbd-data ocf:ocfkit:drbd ');
+  vars.drbd.provider = 'linbit';
+  vars.policy.monitor_timeout = '90s';
+  const r = renderCib(vars, { variant: 'cold' });
+  t.match(r.xml, '<primitive id="drbd-data" class="ocf" provider="linbit" type="drbd">');
+  t.match(r.pcs, 'resource create drbd-data ocf:linbit:drbd ');
+  // Only the provider and the monitor timeouts differ.
+  const strip = (x: string) => x.replace(/provider="(ocfkit|linbit)" type="drbd"/, '').replace(/ocf:(ocfkit|linbit):drbd/g, '').replace(/name="monitor"( interval="\w+")? timeout="\w+"/g, '').replace(/op monitor interval=\w+ timeout=\w+/g, '');
+  t.equal(strip(r.xml), strip(before.xml), 'nothing else changes in the XML');
+  t.equal(strip(r.pcs), strip(before.pcs), 'nothing else changes in the pcs script');
+  const monitors = [...r.xml.matchAll(/id="([\w-]+)-monitor-interval-\w+" name="monitor" interval="\w+" timeout="(\w+)"/g)].map((m) => `${m[1]}=${m[2]}`);
+  t.same(monitors.sort(), ['app-services=90s', 'drbd-data=90s', 'drbd-data=90s', 'fence-node1=90s', 'fence-node2=90s', 'fs-data=90s', 'haproxy-target=90s', 'vip=90s'].sort(), 'every monitor takes 90s');
+  const defaults = [...before.xml.matchAll(/id="([\w-]+)-monitor-interval-\w+" name="monitor" interval="\w+" timeout="(\w+)"/g)].map((m) => `${m[1]}=${m[2]}`);
+  t.same(defaults.sort(), ['app-services=40s', 'drbd-data=20s', 'drbd-data=20s', 'fence-node1=20s', 'fence-node2=20s', 'fs-data=40s', 'haproxy-target=20s', 'vip=20s'].sort(), 'the default: 20s, and 40s for the filesystem and the services');
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'linbit.xml'), r.xml);
+  t.same(crmVerify(join(dir, 'linbit.xml')), { status: 0, output: '' }, 'crm_verify accepts the linbit variant');
+  t.equal(renderCib({ ...vars, drbd: { ...vars.drbd, provider: undefined as never } }, { variant: 'cold' }).xml, renderCib({ ...vars, drbd: { ...vars.drbd, provider: 'ocfkit' } }, { variant: 'cold' }).xml, 'provider left out: ocfkit');
+});

@@ -56,6 +56,9 @@ const BAD: [string, (v: Mutable) => void, string, RegExp][] = [
   ['migration threshold', (v) => (v.policy.migration_threshold = 1.5), 'policy.migration_threshold', /integer/],
   ['token', (v) => (v.corosync.token = 50), 'corosync.token', /between 100/],
   ['alert path relative', (v) => (v.alert.path = 'ocfkit-alert'), 'alert.path', /absolute path/],
+  ['drbd provider', (v) => (v.drbd.provider = 'heartbeat'), 'drbd.provider', /not one of ocfkit, linbit/],
+  ['monitor timeout not a duration', (v) => (v.policy.monitor_timeout = 'slow'), 'policy.monitor_timeout', /not a Pacemaker duration/],
+  ['monitor timeout too short', (v) => (v.policy.monitor_timeout = '500ms'), 'policy.monitor_timeout', /at least 1s/],
   ['window without length', (v) => (v.restore_window = { start: '0 2 * * *' }), 'restore_window.length', /is required/],
 ];
 

@@ -46,10 +46,10 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
       .option('watch', { type: 'boolean', default: false, describe: 'redraw on every change (pushed events, else every 2 s) until Ctrl-C' })
       .option('resource', { type: 'string', array: true, requiresArg: true, describe: 'the promotable clone (ID), or a part of the stack (clone|fs|vip|haproxy|services=ID); default: contract ids, then by agent' })
       .option('event-log', { type: 'string', requiresArg: true, describe: 'the alert event log (default /var/lib/ocfkit/events.jsonl)' })
-      .option('timeout', integerOption('timeout', { min: 1, max: 600, unit: 'seconds' }, { default: 5, describe: 'give crm_mon this long, DRBD tools at most 3 s' })) as never,
+      .option('timeout', integerOption('timeout', { min: 1, max: 600, unit: 'seconds' }, { default: 5, describe: 'give crm_mon this long, DRBD tools 60% of it (at least 3 s, at most all of it); raise it on slow (emulated) machines' })) as never,
   handler: async (a) => {
     const ids = stackIds(a.resource);
-    const gather: GatherOptions = { ids, eventLog: a['event-log'], crmMonTimeoutMs: a.timeout * 1000, drbdTimeoutMs: Math.min(3000, a.timeout * 1000) };
+    const gather: GatherOptions = { ids, eventLog: a['event-log'], crmMonTimeoutMs: a.timeout * 1000, drbdTimeoutMs: Math.min(a.timeout * 1000, Math.max(3000, a.timeout * 600)) };
     const tty = process.stdout.isTTY === true;
     const color = tty && !process.env.NO_COLOR;
     const width = tty ? Math.min(80, process.stdout.columns || 80) : 80;

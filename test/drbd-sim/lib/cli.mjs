@@ -83,7 +83,10 @@ function runningResources() {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-function request(res, op, args = {}, timeoutMs = 10_000) {
+/** `primary` may run the fence-peer handler up to 4 times (DRBD 8.4's tries): wait for that. */
+const answerMs = (op) => (op === 'primary' ? 4 * knobs().handlerTimeoutMs + 10_000 : 10_000);
+
+function request(res, op, args = {}, timeoutMs = answerMs(op)) {
   return new Promise((resolve) => {
     const c = net.connect(paths.sock(res));
     let buf = '';

@@ -211,6 +211,7 @@ export function forHost(res, hostname) {
     afterSb1: res.net['after-sb-1pri'] ?? 'disconnect',
     afterSb2: res.net['after-sb-2pri'] ?? 'disconnect',
     fencing: res.disk.fencing ?? res.net.fencing ?? 'dont-care',
+    fencePeer: res.handlers['fence-peer'] ?? null,
     self: { host: hostname, ip: self.address.ip, port: self.address.port, device: self.device, minor: self.minor, disk: self.disk, metaDisk: self.metaDisk },
     peer: { host: peer.names[0], ip: peer.address.ip, port: peer.address.port, minor: peer.minor },
   };

@@ -3,10 +3,11 @@
 // peer's daemon over real TCP (resource address:port), and answers the CLI on a unix socket.
 // argv: <resource> <config file>
 import net from 'node:net';
+import { execFile } from 'node:child_process';
 import { appendFileSync, rmSync } from 'node:fs';
 import { loadConfig, forHost } from './config.mjs';
 import { knobs, paths, readJson, writeJson, randomUuid, simHostname, JUST_CREATED } from './env.mjs';
-import { invalid, handshake, diskAtAttach, mdDiskFor, rank, SS } from './model.mjs';
+import { invalid, handshake, diskAtAttach, mdDiskFor, rank, SS, fenceResult } from './model.mjs';
 
 const [resName, confFile] = process.argv.slice(2);
 const K = knobs();
@@ -27,6 +28,10 @@ const st = {
   conn: 'StandAlone',
   peerRole: 'Unknown',
   pdsk: 'DUnknown',
+  /** The peer disk while not connected: DUnknown, or what the fence-peer handler's exit code set. */
+  pdskApart: 'DUnknown',
+  /** Connections made so far: a fence-peer result from before the last one is ignored. */
+  connects: 0,
   netConfigured: false,
   discard: false,
   syncTotal: 0,
@@ -37,7 +42,8 @@ let server = null;
 let dialing = false;
 let lastMetaWrite = 0;
 
-const connected = () => st.conn === 'Connected' || st.conn === 'SyncSource' || st.conn === 'SyncTarget';
+const wasConnected = (conn) => conn === 'Connected' || conn === 'SyncSource' || conn === 'SyncTarget';
+const connected = () => wasConnected(st.conn);
 
 function saveMeta(force = true) {
   if (!force && Date.now() - lastMetaWrite < 1000) return;
@@ -55,7 +61,7 @@ function publish() {
     disk: st.disk,
     conn: st.conn,
     peerRole: connected() ? st.peerRole : 'Unknown',
-    pdsk: connected() ? st.pdsk : 'DUnknown',
+    pdsk: connected() ? st.pdsk : st.pdskApart,
     size: meta.size,
     oos: Math.round(meta.oos),
     syncTotal: st.syncTotal,
@@ -109,11 +115,14 @@ function lostConnection(why) {
   st.conn = st.netConfigured ? 'WFConnection' : 'StandAlone';
   st.peerRole = 'Unknown';
   st.pdsk = 'DUnknown';
+  if (wasConnected(was)) st.pdskApart = 'DUnknown'; // else: still the peer disk shown while apart (8.4 keeps an Outdated one)
   st.syncTotal = 0;
   log(`conn( ${was} -> NetworkFailure -> ${st.conn} ) (${why})`);
   if (st.role === 'Primary' && (was === 'Connected' || was === 'SyncSource' || was === 'SyncTarget')) newCurrentUuid('connection lost while Primary');
   saveMeta();
   publish();
+  // DRBD 8.4 (conn_disconnect): a Primary that lost its peer asks the fence-peer handler at once.
+  if (st.role === 'Primary' && cfg.fencing !== 'dont-care') void fencePeer();
 }
 
 function standAlone(reason) {
@@ -130,6 +139,9 @@ function standAlone(reason) {
   st.conn = 'StandAlone';
   st.peerRole = 'Unknown';
   st.pdsk = 'DUnknown';
+  // A handshake dropped before it connected (split brain: capture 09 of the VM lab) leaves the
+  // peer disk shown while apart as it was: 8.4 keeps an Outdated one (set by fence-peer).
+  if (wasConnected(was)) st.pdskApart = 'DUnknown';
   st.syncTotal = 0;
   st.discard = false;
   closeServer();
@@ -249,6 +261,7 @@ function attachLink(sock, dialer) {
   if (link) lostConnection('replaced by a new connection');
   sock.setNoDelay(true);
   link = { sock, dialer, lastRx: Date.now(), buf: '' };
+  st.connects++;
   const me = link;
   sock.on('data', (chunk) => {
     if (link !== me) return;
@@ -376,8 +389,64 @@ function refuse(ss, what, minor = cfg.self.minor) {
 }
 
 function tryState(change) {
-  const ns = { role: st.role, disk: st.disk, conn: st.conn, peerRole: st.peerRole, pdsk: st.pdsk, ...change };
+  const ns = { role: st.role, disk: st.disk, conn: st.conn, peerRole: st.peerRole, pdsk: connected() ? st.pdsk : st.pdskApart, ...change };
   return invalid(ns, cfg);
+}
+
+/**
+ * DRBD 8.4's conn_try_outdate_peer: with fencing resource-only|resource-and-stonith, run the
+ * `fence-peer` handler (drbdadm would run it through /bin/sh -c; here its words are an argument
+ * array, with DRBD_SIM_HANDLER_TIMEOUT_MS as deadline) with drbdadm's environment, and apply its
+ * exit code: 3 peer Inconsistent, 4/7 (and 5 when this disk is UpToDate) peer Outdated, 6 this
+ * disk Outdated, anything else (or no handler): broken, nothing changes. A result that comes
+ * after a new connection is ignored. Resolves true when the peer disk is now Outdated or worse.
+ */
+function fencePeer() {
+  if (cfg.fencing === 'dont-care') return Promise.resolve(true);
+  const words = (cfg.fencePeer ?? '').split(/\s+/).filter(Boolean);
+  const connectsBefore = st.connects;
+  const apartOk = () => !connected() && rank(st.pdskApart) <= rank('Outdated');
+  log(`helper command: drbdadm fence-peer ${resName}`);
+  if (words.length === 0) {
+    log('fence-peer helper broken, returned 0 (no fence-peer handler configured)');
+    return Promise.resolve(apartOk());
+  }
+  const env = {
+    ...process.env,
+    DRBD_RESOURCE: resName,
+    DRBD_MINOR: String(cfg.self.minor),
+    DRBD_VOLUME: '0',
+    DRBD_CONF: confFile,
+    DRBD_PEERS: cfg.peer.host,
+    DRBD_PEER: cfg.peer.host,
+    DRBD_PEER_ADDRESS: cfg.peer.ip,
+    DRBD_PEER_AF: 'ipv4',
+    DRBD_MY_ADDRESS: cfg.self.ip,
+    DRBD_MY_AF: 'ipv4',
+  };
+  return new Promise((resolve) => {
+    execFile(words[0], words.slice(1), { env, timeout: K.handlerTimeoutMs, killSignal: 'SIGKILL' }, (error) => {
+      const code = !error ? 0 : typeof error.code === 'number' ? error.code : -1;
+      log(`helper command: drbdadm fence-peer ${resName} exit code ${code} (0x${(Math.max(code, 0) << 8).toString(16)})`);
+      const r = fenceResult(code, st.disk);
+      if (!r) {
+        log(`fence-peer helper broken, returned ${code}`);
+        return resolve(apartOk());
+      }
+      if (code === 7 && cfg.fencing !== 'resource-and-stonith') log('fence-peer() = 7 && fencing != Stonith !!!');
+      log(`fence-peer helper returned ${code} (${r.text})`);
+      if (connected() || st.connects !== connectsBefore) log('Ignoring fence-peer exit code');
+      else {
+        if (r.pdsk) {
+          log(`pdsk( ${st.pdskApart} -> ${r.pdsk} )`);
+          st.pdskApart = r.pdsk;
+        }
+        if (r.disk) setDisk(r.disk);
+        publish();
+      }
+      resolve(apartOk());
+    });
+  });
 }
 
 const ops = {
@@ -414,15 +483,36 @@ const ops = {
     standAlone('disconnect requested');
     return { rc: 0 };
   },
-  primary({ force }) {
+  async primary({ force }) {
     if (st.role === 'Primary') return { rc: 0 };
-    let bad = tryState({ role: 'Primary' });
+    // drbd_set_role: up to 4 tries; a refusal for want of an outdated peer runs fence-peer.
     let forced = false;
-    if (bad && force && bad === SS.NO_UP_TO_DATE_DISK && ['Inconsistent', 'Outdated', 'Consistent'].includes(st.disk)) {
-      bad = tryState({ role: 'Primary', disk: 'UpToDate' });
-      forced = !bad;
+    let bad = null;
+    const change = { role: 'Primary' };
+    for (let tries = 0; tries < 4; tries++) {
+      bad = tryState(change);
+      if (!bad) break;
+      if (bad === SS.NO_UP_TO_DATE_DISK && force && !forced && ['Inconsistent', 'Outdated', 'Consistent'].includes(st.disk)) {
+        change.disk = 'UpToDate';
+        forced = true;
+        continue;
+      }
+      if (bad === SS.NO_UP_TO_DATE_DISK && st.disk === 'Consistent' && !connected() && cfg.fencing !== 'dont-care') {
+        if (await fencePeer()) change.disk = 'UpToDate';
+        continue;
+      }
+      if (bad === SS.PRIMARY_NOP) {
+        if (!(await fencePeer()) && force) {
+          log('Forced into split brain situation!');
+          st.pdskApart = 'Outdated';
+        }
+        continue;
+      }
+      break;
     }
     if (bad) return refuse(bad);
+    if (st.role === 'Primary') return { rc: 0 };
+    if (change.disk === 'UpToDate' && !forced) setDisk('UpToDate');
     st.role = 'Primary';
     log('role( Secondary -> Primary )');
     if (forced) {
@@ -524,15 +614,17 @@ function main() {
       buf += chunk.toString('utf8');
       const i = buf.indexOf('\n');
       if (i < 0) return;
-      let reply;
-      try {
-        const req = JSON.parse(buf.slice(0, i));
-        const op = ops[req.op];
-        reply = op ? op(req.args ?? {}) : { rc: 20, err: `unknown request ${req.op}\n` };
-      } catch (e) {
-        reply = { rc: 20, err: `simulator error: ${e.message}\n` };
-      }
-      c.end(JSON.stringify(reply) + '\n');
+      // Ops may wait (primary runs the fence-peer handler); the daemon keeps ticking meanwhile.
+      const line = buf.slice(0, i);
+      buf = '';
+      Promise.resolve()
+        .then(() => {
+          const req = JSON.parse(line);
+          const op = ops[req.op];
+          return op ? op(req.args ?? {}) : { rc: 20, err: `unknown request ${req.op}\n` };
+        })
+        .catch((e) => ({ rc: 20, err: `simulator error: ${e.message}\n` }))
+        .then((reply) => c.end(JSON.stringify(reply) + '\n'));
     });
     c.on('error', () => {});
   });

@@ -41,6 +41,7 @@ export function knobs() {
     pingMs: num('DRBD_SIM_PING_MS', 300),
     timeoutMs: num('DRBD_SIM_TIMEOUT_MS', 1200),
     connectRetryMs: num('DRBD_SIM_CONNECT_RETRY_MS', 300),
+    handlerTimeoutMs: num('DRBD_SIM_HANDLER_TIMEOUT_MS', 60_000),
   };
 }
 

@@ -155,7 +155,7 @@ export function shortCstate(v) {
   return `${v.conn}\n`;
 }
 export function shortDstate(v) {
-  return `${v.disk}/${connected(v) ? v.pdsk : 'DUnknown'}\n`;
+  return `${v.disk}/${v.pdsk}\n`;
 }
 
 /** `drbdsetup sh-status res` (8.4), as LINBIT's agent evals it. */
@@ -169,7 +169,7 @@ export function shStatus(v) {
   }
   return (
     `_minor=${v.minor}\n_res_name=${v.name}\n_volume=0\n_known=Configured\n\n` +
-    `_cstate=${v.conn}\n_role=${v.role}\n_peer=${connected(v) ? v.peerRole : 'Unknown'}\n_disk=${v.disk}\n_pdsk=${connected(v) ? v.pdsk : 'DUnknown'}\n\n` +
+    `_cstate=${v.conn}\n_role=${v.role}\n_peer=${connected(v) ? v.peerRole : 'Unknown'}\n_disk=${v.disk}\n_pdsk=${v.pdsk}\n\n` +
     `_flags_susp=\n_flags_aftr_isp=\n_flags_peer_isp=\n_flags_user_isp=\n\n` +
     `_resynced_percent=${pct}\n\n_sh_status_process\n\n\n`
   );

@@ -15,6 +15,22 @@ export const SS = {
   LOWER_THAN_OUTDATED: [-16, 'Disk state is lower than outdated', 5],
 };
 
+/** The peer disk while not connected: DRBD 8.4 keeps Inconsistent and Outdated (e.g. set by the
+ *  fence-peer handler), anything else reads DUnknown. */
+export const pdskApart = (d) => (d === 'Inconsistent' || d === 'Outdated' ? d : 'DUnknown');
+
+/** fence-peer handler exit code → what DRBD 8.4 sets (conn_try_outdate_peer); null: helper broken. */
+export function fenceResult(code, localDisk) {
+  switch (code) {
+    case 3: return { pdsk: 'Inconsistent', text: 'peer is inconsistent or worse' };
+    case 4: return { pdsk: 'Outdated', text: 'peer was fenced' };
+    case 5: return localDisk === 'UpToDate' ? { pdsk: 'Outdated', text: 'peer is unreachable, assumed to be dead' } : { text: 'peer unreachable, doing nothing since disk != UpToDate' };
+    case 6: return { disk: 'Outdated', text: 'peer is active' };
+    case 7: return { pdsk: 'Outdated', text: 'peer was stonithed' };
+    default: return null;
+  }
+}
+
 const isConnected = (conn) => conn === 'Connected' || conn === 'SyncSource' || conn === 'SyncTarget';
 const isSyncing = (conn) => conn === 'SyncSource' || conn === 'SyncTarget';
 
@@ -24,7 +40,7 @@ const isSyncing = (conn) => conn === 'SyncSource' || conn === 'SyncTarget';
  */
 export function invalid(ns, cfg) {
   const connected = isConnected(ns.conn);
-  const pdsk = connected ? ns.pdsk : 'DUnknown';
+  const pdsk = connected ? ns.pdsk : pdskApart(ns.pdsk);
   if (ns.role === 'Primary' && connected && ns.peerRole === 'Primary' && !cfg.allowTwoPrimaries) return SS.TWO_PRIMARIES;
   if (ns.role === 'Primary' && !connected && rank(ns.disk) < rank('UpToDate')) return SS.NO_UP_TO_DATE_DISK;
   if (cfg.fencing !== 'dont-care' && ns.role === 'Primary' && !connected && rank(pdsk) >= rank('DUnknown')) return SS.PRIMARY_NOP;
