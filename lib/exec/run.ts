@@ -85,6 +85,8 @@ const DRAIN_MS = 50;
 /** After SIGKILL, how long to wait for the exit before giving up on the process. */
 const REAP_MS = 500;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * When to send SIGTERM and SIGKILL, in ms from now: SIGTERM at the call's own cap or, with a
  * deadline, early enough that the grace before SIGKILL ends at the deadline.
@@ -199,7 +201,9 @@ export const run: Runner = (command, args, options = {}) => {
       });
     };
 
-    if (Number.isFinite(termMs)) {
+    // A timer takes at most 2^31-1 ms (24.8 days); beyond that Node fires it at once. Longer caps
+    // are no cap at all in practice.
+    if (Number.isFinite(termMs) && termMs <= MAX_TIMER_MS) {
       timers.push(
         setTimeout(() => {
           timedOut = true;
@@ -210,7 +214,7 @@ export const run: Runner = (command, args, options = {}) => {
           if (child.pid) signalGroup(child.pid, 'SIGKILL');
           // a process that does not die even now (uninterruptible sleep): stop waiting for it
           timers.push(setTimeout(settle, REAP_MS));
-        }, killMs),
+        }, Math.min(killMs, MAX_TIMER_MS)),
       );
     }
 

@@ -91,6 +91,9 @@ export function imageKey(repo: string, publicKey: string, nodeBinary: string, ro
       parts.push(`${d}/${f}:${st.size}:${st.mtimeMs}`);
     }
   }
+  // copied into the image next to them (its "type" decides how Node loads the agents)
+  const distPackage = join(repo, 'dist', 'package.json');
+  parts.push(existsSync(distPackage) ? readFileSync(distPackage) : 'no dist/package.json');
   const nst = statSync(nodeBinary);
   parts.push(`node:${nst.size}:${nst.mtimeMs}`);
   for (const g of guestFiles(publicKey)) parts.push(g.path, g.content, String(g.mode));

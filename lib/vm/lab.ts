@@ -7,8 +7,8 @@
  * signalled only while /proc/<pid>/cmdline still names that pid file); the host's network is
  * never touched (user-mode networking and a UDP socket pair on 127.0.0.1).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { sleep } from '../exec/wait.ts';
 import { parseCrmMonXml } from '../cluster/crm-mon.ts';
 import { Deadline } from '../exec/deadline.ts';
@@ -61,7 +61,9 @@ export class VmLab {
   readonly memoryMb: number;
 
   constructor(o: VmLabOptions = {}) {
-    this.paths = vmPaths(o.cache ?? DEFAULT_VM_CACHE);
+    // Absolute, so pid files and stray checks mean the same from any working directory.
+    this.paths = vmPaths(resolve(o.cache ?? DEFAULT_VM_CACHE));
+    checkCacheDir(this.paths.cache);
     this.repo = o.repo ?? findRepo();
     this.exec = o.exec ?? defaultExec;
     this.progress = o.progress ?? ((line) => void process.stderr.write(`${stamp()} vm: ${line}\n`));
@@ -70,12 +72,17 @@ export class VmLab {
     this.memoryMb = state?.memoryMb ?? o.memoryMb ?? DEFAULT_MEMORY_MB;
   }
 
+  /** run/state.json, or null when absent or not what `up` writes (ports and memory are whole numbers). */
   state(): VmState | null {
+    let s: Partial<VmState>;
     try {
-      return JSON.parse(readFileSync(this.paths.state, 'utf8')) as VmState;
+      s = JSON.parse(readFileSync(this.paths.state, 'utf8')) as Partial<VmState>;
     } catch {
       return null;
     }
+    const whole = (v: unknown, min: number, max: number): boolean => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+    if (typeof s !== 'object' || s === null || !whole(s.portBase, 1024, 65_500) || !whole(s.memoryMb, 256, 1 << 20)) return null;
+    return { startedAt: String(s.startedAt ?? '?'), portBase: s.portBase!, memoryMb: s.memoryMb! };
   }
 
   node(n: VmNode) {
@@ -92,27 +99,25 @@ export class VmLab {
       return null;
     }
     if (!Number.isInteger(pid) || pid <= 1) return null;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return cmdline.includes(pidFile) ? pid : null;
-    } catch {
-      return null;
-    }
+    const argv = qemuArgv(pid);
+    if (!argv) return null;
+    // Our own `-pidfile <file>`, not merely a process that names the file (`tail -f node1.pid`).
+    return argv.some((a, i) => a === '-pidfile' && argv[i + 1] === pidFile) ? pid : null;
   }
 
   /** Every qemu whose command line names a file of this cache's run directory (for teardown checks). */
   strayQemus(): number[] {
     const out: number[] = [];
+    const dir = `${this.paths.run}/`;
+    // A path starts an argument or follows qemu's `=`, `:` or `,` (file=…, unix:…): /other/tmp/x/run/
+    // is not in /tmp/x/run/.
+    const names = (arg: string): boolean => {
+      for (let i = arg.indexOf(dir); i >= 0; i = arg.indexOf(dir, i + 1)) if (i === 0 || '=:,'.includes(arg[i - 1]!)) return true;
+      return false;
+    };
     for (const e of readdirSync('/proc')) {
       if (!/^\d+$/.test(e)) continue;
-      try {
-        const cmd = readFileSync(`/proc/${e}/cmdline`, 'utf8');
-        if (cmd.startsWith('qemu-system') || cmd.includes('/qemu-system')) {
-          if (cmd.includes(`${this.paths.run}/`)) out.push(Number(e));
-        }
-      } catch {
-        /* gone */
-      }
+      if (qemuArgv(Number(e))?.some(names)) out.push(Number(e));
     }
     return out;
   }
@@ -313,6 +318,33 @@ export class VmLab {
     const up = this.state() !== null;
     return { up, cache: this.paths.cache, nodes, healthy: up && nodes.every((x) => x.pid !== null && x.ssh) && nodes.some((x) => x.mounted) };
   }
+}
+
+/** The command line of a live qemu-system-* process, or null (gone, a zombie, or not qemu). */
+function qemuArgv(pid: number): string[] | null {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return basename(argv[0] ?? '').startsWith('qemu-system') ? argv : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cache holds what root boots and chroots into: when it exists it must be a directory of
+ * this user that nobody else can write to.
+ */
+function checkCacheDir(cache: string): void {
+  let st;
+  try {
+    st = statSync(cache);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) throw new VmError(`${cache}: not a directory (the VM lab cache)`);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
+  if (st.uid !== uid) throw new VmError(`${cache}: owned by uid ${st.uid}, not by this user (uid ${uid}); the VM lab cache must be yours`);
+  if (st.mode & 0o022) throw new VmError(`${cache}: writable by others (mode ${(st.mode & 0o7777).toString(8)}); the VM lab cache must not be (chmod go-w)`);
 }
 
 export class VmLabBusyError extends VmError {

@@ -6,9 +6,24 @@
 import type { ExecOptions, ExecResult } from '../exec/run.ts';
 import type { Exec } from './command.ts';
 
+const quoted = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+
 /** One argument as a single sh word. */
 export function shQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : quoted(arg);
+}
+
+/** Words a shell (bash is root's shell in the guest) reads as its own syntax in command position. */
+const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in', 'function', 'select', 'time', 'coproc']);
+
+/**
+ * The command line for the remote shell. A first word sh would not take for the command to run
+ * is quoted too: `A=1` (an assignment), `if` (syntax).
+ */
+export function shCommand(command: readonly string[]): string {
+  return command
+    .map((a, i) => (i === 0 && (RESERVED.has(a) || a.includes('=')) ? quoted(a) : shQuote(a)))
+    .join(' ');
 }
 
 export function sshArgs(key: string, port: number, command: readonly string[]): string[] {
@@ -24,7 +39,7 @@ export function sshArgs(key: string, port: number, command: readonly string[]): 
     '-o', 'ServerAliveCountMax=3',
     'root@127.0.0.1',
     '--',
-    command.map(shQuote).join(' '),
+    shCommand(command),
   ];
 }
 

@@ -108,3 +108,10 @@ t.test('deadlines run on a monotonic clock: a wall-clock step does not move them
     Date.now = realNow;
   }
 });
+
+t.test('a cap longer than a timer can hold is no cap, not an instant time-out', async (t) => {
+  // Node fires a setTimeout above 2^31-1 ms at once (TimeoutOverflowWarning).
+  const r = await run('sleep', ['0.3'], { timeoutMs: 2 ** 31 + 5 });
+  t.equal(r.timedOut, false);
+  t.equal(r.exitCode, 0);
+});

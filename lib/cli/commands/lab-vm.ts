@@ -14,6 +14,9 @@ interface VmArgs {
   [key: string]: unknown;
 }
 
+/** A week: timers past 2^31 ms (24.8 days) fire at once in Node, so a huge --timeout would time out immediately. */
+const MAX_TIMEOUT_S = 7 * 86_400;
+
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 
@@ -92,7 +95,7 @@ const actions: VmAction[] = [
     builder: (y) =>
       (nodeArg(y) as Argv<VmArgs>)
         .positional('cmd', { type: 'string', array: true })
-        .option('timeout', integerOption('timeout', { min: 1, unit: 'seconds' }, { default: 300, describe: 'seconds' }))
+        .option('timeout', integerOption('timeout', { min: 1, max: MAX_TIMEOUT_S, unit: 'seconds' }, { default: 300, describe: 'seconds' }))
         .parserConfiguration({ 'unknown-options-as-args': true }),
     run: async (lab, a) => {
       const rest = ((a._ as (string | number)[]) ?? []).slice(3);
@@ -120,7 +123,8 @@ const actions: VmAction[] = [
     describe: 'boot a killed node again (same disks) and wait for ssh; corosync and pacemaker start at boot',
     builder: nodeArg,
     run: async (lab, a) => {
-      const ms = await lab.start(a.node as VmNode);
+      // Under the lab lock: a node started while `down` empties run/ would outlive it.
+      const ms = await lab.locked('lab vm start', () => lab.start(a.node as VmNode));
       print(`${a.node} booted, ssh after ${seconds(ms)}`);
     },
   },
