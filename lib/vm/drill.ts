@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { factsFor, parseProc } from 'drbd-status-parser';
 import { parseCrmMonXml } from '../cluster/crm-mon.ts';
+import { parseCibXml } from '../cluster/cib.ts';
 import type { ClusterStatus } from '../cluster/model.ts';
 import { renderCib } from '../cib/render.ts';
 import { validateVars, type StackVars } from '../cib/vars.ts';
@@ -19,7 +20,6 @@ import { pollUntil } from '../exec/wait.ts';
 import { VmError } from './errors.ts';
 import type { VmLab } from './lab.ts';
 import type { VmNode } from './paths.ts';
-import { sshArgs } from './ssh.ts';
 
 export const CLONE = 'drbd-data-clone';
 export const RESOURCE = 'r0';
@@ -154,7 +154,7 @@ export function tarOf(files: readonly TestFile[], mtime = Math.floor(Date.now() 
 /** Writes the files into `dir` on the node (one ssh: tar reads stdin), then `sync`. */
 export async function putFiles(lab: VmLab, n: VmNode, dir: string, files: readonly TestFile[]): Promise<void> {
   await lab.mustSsh(n, ['mkdir', '-p', dir], 60_000);
-  const r = await lab.exec('ssh', sshArgs(lab.paths.sshKey, lab.node(n).sshPort, ['tar', '-x', '-f', '-', '-C', dir, '--no-same-owner']), { input: tarOf(files), timeoutMs: 300_000 });
+  const r = await lab.sshTo(n, ['tar', '-x', '-f', '-', '-C', dir, '--no-same-owner'], 300_000, tarOf(files));
   if (r.failed) throw new VmError(`${n}: tar -x into ${dir}: exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
   await lab.mustSsh(n, ['sync'], 120_000);
 }
@@ -173,7 +173,7 @@ export async function verifyFiles(lab: VmLab, n: VmNode, dir: string, files: rea
 
 /** A file on a node from a string or bytes (`tee` over ssh, content on stdin). */
 export async function writeRemote(lab: VmLab, n: VmNode, path: string, content: string | Buffer): Promise<void> {
-  const r = await lab.exec('ssh', sshArgs(lab.paths.sshKey, lab.node(n).sshPort, ['tee', path]), { input: content, timeoutMs: 60_000 });
+  const r = await lab.sshTo(n, ['tee', path], 60_000, content);
   if (r.failed) throw new VmError(`${n}: tee ${path}: exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
 }
 
@@ -242,17 +242,15 @@ export function timeline(f: FailoverReport | null, zeroMs: number): Array<{ step
   return f.steps.map((s) => ({ step: `${s.kind} ${s.name}`, node: s.node, state: s.state, startS: rel(s.startedAt), endS: rel(s.endedAt), durationS: s.durationMs === null ? null : Math.round(s.durationMs / 100) / 10 }));
 }
 
-/** The exit reasons Pacemaker recorded for the drbd-data operations (the CIB status section). */
+/** The exit reasons Pacemaker recorded for the drbd-data operations (the CIB's status section, through lib/cluster). */
 export async function drbdExitReasons(lab: VmLab, n: VmNode): Promise<string[]> {
-  const r = await lab.sshTo(n, ['cibadmin', '--query', '--scope', 'status'], 60_000);
-  const out: string[] = [];
-  for (const m of r.stdout.matchAll(/<lrm_rsc_op\b[^>]*>/g)) {
-    const tag = m[0];
-    if (!/\bid="drbd-data_/.test(tag)) continue;
-    const reason = /\bexit-reason="([^"]*)"/.exec(tag)?.[1];
-    if (reason) out.push(reason.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
-  }
-  return out;
+  const r = await lab.sshTo(n, ['cibadmin', '--query'], 60_000);
+  if (r.failed) return [];
+  return parseCibXml(r.stdout)
+    .status.flatMap((node) => node.resources)
+    .filter((res) => res.id === 'drbd-data')
+    .flatMap((res) => res.ops.map((op) => op.exitReason))
+    .filter((x): x is string => x !== null);
 }
 
 /** A transient node attribute's value (null when not set). */

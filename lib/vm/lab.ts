@@ -122,8 +122,9 @@ export class VmLab {
     return out;
   }
 
-  sshTo(n: VmNode, command: readonly string[], timeoutMs = 120_000): Promise<ExecResult> {
-    return ssh(this.exec, this.paths.sshKey, this.node(n).sshPort, command, { timeoutMs });
+  /** A command on the node over ssh; `input` (text or bytes) goes to its stdin. */
+  sshTo(n: VmNode, command: readonly string[], timeoutMs = 120_000, input?: string | Uint8Array): Promise<ExecResult> {
+    return ssh(this.exec, this.paths.sshKey, this.node(n).sshPort, command, { timeoutMs, input });
   }
 
   async mustSsh(n: VmNode, command: readonly string[], timeoutMs = 600_000): Promise<ExecResult> {

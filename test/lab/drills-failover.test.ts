@@ -11,31 +11,23 @@
  * One lab for the three drills (re-settled between them). Needs root and `npm run build`.
  */
 import t, { type Test } from 'tap';
-import { defaultDistDir, labUp, nodeStackFacts, outages, hardKillFullFailover, rejoinFull, servicesStatus, waitStackRunning, type Lab } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { missingForFullStack } from '../../lib/lab/stack-node.ts';
-import { cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
-import { assertChecks, resourceEvents, eventsJson, ExclusiveWatch, failoverEventChecks, secs, servicesInOrder, settle, sh, statusFailoverChecks, statusJson, waitDrbdHealthy } from './fixtures/drills.ts';
+import { nodeStackFacts, outages, hardKillFullFailover, rejoinFull, servicesStatus, waitStackRunning } from '../../lib/lab/index.ts';
+import { cannotRunFullStack } from './fixtures/harness.ts';
+import { assertChecks, resourceEvents, eventsJson, ExclusiveWatch, failoverEventChecks, secs, servicesInOrder, settle, sh, statusFailoverChecks, statusJson, waitDrbdHealthy, otherNode, upFullLab } from './fixtures/drills.ts';
 
 const NAME = 'ocfkit-drill1';
 const SERVICES = ['mq', 'sched', 'db'];
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')} (npm run build / Debian packages)` : false);
-
-const other = (lab: Lab, n: string): string => lab.nodes.find((x) => x !== n)!;
+const skip = cannotRunFullStack() ?? false;
 
 t.test('fault drills: hard kill, switchover and back, link cut', { skip }, async (t) => {
-  await withCleanLab(t, NAME);
-  const t0 = Date.now();
-  const lab: Lab = await labUp({ name: NAME, stack: 'full', token: 1000, log: testLog, timeoutMs: 240_000 });
-  t.comment(`up with the stack running in ${secs(Date.now() - t0)}`);
+  const lab = await upFullLab(t, NAME);
   const client = lab.client({ intervalMs: 100, timeoutMs: 300 });
   t.teardown(() => client.stop());
 
   await t.test('drill 1: hard kill of the active node', async (t) => {
     const before = await waitStackRunning(lab, { timeoutMs: 60_000 });
     const victim = before.active;
-    const survivor = other(lab, victim);
+    const survivor = otherNode(lab, victim);
     const tl = await hardKillFullFailover(lab, { client, timeoutMs: 120_000 });
     t.comment(`drill 1 timeline (ms after the kill of ${victim}): ${tl.steps.map((s) => `${s.key} ${s.atMs}`).join(', ')}`);
     t.equal(tl.victim, victim, 'the active node was killed');
@@ -87,7 +79,7 @@ t.test('fault drills: hard kill, switchover and back, link cut', { skip }, async
   await t.test('drill 2: graceful switchover (pcs node standby) and back', async (t) => {
     const start = await settle(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     await waitDrbdHealthy(lab);
 
     const switchTo = async (from: string, to: string): Promise<number | null> => {
@@ -127,9 +119,9 @@ t.test('fault drills: hard kill, switchover and back, link cut', { skip }, async
 
   /** Cuts the active node's cable; the fence race decides (the lab's delay protects fenceDelayTarget); exactly one active throughout. */
   const linkCut = async (t: Test, cut: string): Promise<void> => {
-    const peer = other(lab, cut);
+    const peer = otherNode(lab, cut);
     const winner = lab.record.fenceDelayTarget;
-    const loser = other(lab, winner);
+    const loser = otherNode(lab, winner);
     const watch = new ExclusiveWatch(lab, 100);
     const since = Date.now();
     await lab.net(cut, 'down');
@@ -175,7 +167,7 @@ t.test('fault drills: hard kill, switchover and back, link cut', { skip }, async
     await t.test(`cut the active ${start.active}`, (t) => linkCut(t, start.active));
     // Now the other node active (a switchover), and its cable cut: the fence race goes the other way.
     const now = (await settle(lab)).active;
-    const next = other(lab, now);
+    const next = otherNode(lab, now);
     await waitDrbdHealthy(lab);
     await sh(lab, next, ['pcs', 'node', 'standby', now]);
     await waitStackRunning(lab, { from: next, activeOn: next, timeoutMs: 90_000 });

@@ -12,39 +12,31 @@
  */
 import t from 'tap';
 import { run } from '../../lib/exec/run.ts';
-import { defaultDistDir, drbdState, labUp, nodeStackFacts, outages, waitStackRunning, type Lab } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { missingForFullStack } from '../../lib/lab/stack-node.ts';
+import { drbdState, nodeStackFacts, outages, waitStackRunning, type Lab } from '../../lib/lab/index.ts';
 import { LAB_VARS } from '../../lib/cib/vars.ts';
-import { cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
-import { eventsJson, ExclusiveWatch, failCount, killPids, nodeAttr, secs, servicePids, settle, sh, statusJson, vipHolders, waitDrbdHealthy, drbdPrimaries, resourceEvents } from './fixtures/drills.ts';
+import { sleep } from '../../lib/exec/wait.ts';
+import { cannotRunFullStack } from './fixtures/harness.ts';
+import { eventsJson, ExclusiveWatch, failCount, killPids, nodeAttr, secs, servicePids, settle, sh, statusJson, vipHolders, waitDrbdHealthy, drbdPrimaries, resourceEvents, otherNode, upFullLab } from './fixtures/drills.ts';
 
 const NAME = 'ocfkit-drill2';
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')} (npm run build / Debian packages)` : false);
-
-const other = (lab: Lab, n: string): string => lab.nodes.find((x) => x !== n)!;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const skip = cannotRunFullStack() ?? false;
 
 /** Cuts (or restores) DRBD replication alone: a blackhole route in `node` to the peer's DRBD address (corosync keeps its own). */
 async function drbdLink(lab: Lab, node: string, state: 'down' | 'up'): Promise<void> {
-  const peer = lab.node(other(lab, node)).drbdAddress;
+  const peer = lab.node(otherNode(lab, node)).drbdAddress;
   const r = await run('ip', ['-n', lab.node(node).netns, 'route', state === 'down' ? 'add' : 'del', 'blackhole', `${peer}/32`], { timeoutMs: 10_000 });
   if (r.failed && !(state === 'up' && /No such process|not found/i.test(r.stderr))) throw new Error(`blackhole ${state}: ${r.stderr.trim()}`);
 }
 
 t.test('fault drills: Outdated standby, maintenance mode, crashed service, split brain', { skip }, async (t) => {
-  await withCleanLab(t, NAME);
-  const t0 = Date.now();
-  const lab: Lab = await labUp({ name: NAME, stack: 'full', token: 1000, log: testLog, timeoutMs: 240_000 });
-  t.comment(`up with the stack running in ${secs(Date.now() - t0)}`);
+  const lab = await upFullLab(t, NAME);
   const client = lab.client({ intervalMs: 100, timeoutMs: 300 });
   t.teardown(() => client.stop());
 
   await t.test("drill 4: the standby's disk Outdated, the active killed → no promotion, a clear reason", async (t) => {
     const start = await settle(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     await waitDrbdHealthy(lab);
     await drbdLink(lab, b, 'down');
     await lab.waitFor(() => drbdState(lab, b)?.conn !== 'Connected', { timeoutMs: 20_000, intervalMs: 100, what: `r0 on ${b} disconnected` });
@@ -88,7 +80,7 @@ t.test('fault drills: Outdated standby, maintenance mode, crashed service, split
   await t.test("drill 5: maintenance mode: killed services are left alone, recovery resumes after", async (t) => {
     const start = await settle(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     await sh(lab, a, ['pcs', 'property', 'set', 'maintenance-mode=true']);
     const sm = await statusJson(lab, a);
     t.equal(sm.cluster.maintenanceMode, true, 'ocfkit status: maintenance mode on');
@@ -127,7 +119,7 @@ t.test('fault drills: Outdated standby, maintenance mode, crashed service, split
   await t.test('drill 6: a crashed service is restarted in place, then moved after migration-threshold failures', async (t) => {
     const start = await settle(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     const threshold = Number((await sh(lab, a, ['crm_attribute', '--type', 'rsc_defaults', '--name', 'migration-threshold', '--query', '--quiet'])).trim());
     t.equal(threshold, LAB_VARS.policy.migration_threshold, `migration-threshold ${threshold}, the template's value`);
     t.equal(await failCount(lab, a, 'app-services', a), 0, 'no failures to start with');
@@ -167,7 +159,7 @@ t.test('fault drills: Outdated standby, maintenance mode, crashed service, split
     const start = await settle(lab);
     await waitDrbdHealthy(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     const watch = new ExclusiveWatch(lab, 150);
     // Replication cut; the Primary goes on writing (a new data generation on a).
     await drbdLink(lab, b, 'down');

@@ -12,21 +12,16 @@ import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { run, outcome } from '../../lib/exec/run.ts';
 import { nodeEnv } from '../../lib/lab/node.ts';
-import { defaultDistDir, drbdState, readNodeFile, hardKillFullFailover, labUp, loadStackCib, nodeStackFacts, outages, rejoinFull, waitStackRunning, type ClientSample, type Lab } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { missingForFullStack } from '../../lib/lab/stack-node.ts';
+import { drbdState, readNodeFile, hardKillFullFailover, loadStackCib, nodeStackFacts, outages, rejoinFull, waitStackRunning, type ClientSample, type Lab } from '../../lib/lab/index.ts';
 import { LAB_VARS } from '../../lib/cib/vars.ts';
 import { windowDateSpecs, inWindow } from '../../lib/cib/window.ts';
-import { cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
-import { drbdPrimaries, nodeAttr, secs, settle, sh, statusJson, vipHolders, waitDrbdHealthy } from './fixtures/drills.ts';
+import { sleep } from '../../lib/exec/wait.ts';
+import { cannotRunFullStack } from './fixtures/harness.ts';
+import { drbdPrimaries, nodeAttr, secs, settle, sh, statusJson, vipHolders, waitDrbdHealthy, otherNode, upFullLab } from './fixtures/drills.ts';
 
 const NAME = 'ocfkit-drill3';
 const HTTP_ONCE = fileURLToPath(new URL('./fixtures/http-once.mjs', import.meta.url));
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')} (npm run build / Debian packages)` : false);
-
-const other = (lab: Lab, n: string): string => lab.nodes.find((x) => x !== n)!;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const skip = cannotRunFullStack() ?? false;
 
 /** One HTTP request from the client namespace (fixtures/http-once.mjs): status code and parsed JSON body (or null). */
 async function http(lab: Lab, method: 'GET' | 'POST', url: string): Promise<{ status: number | null; body: Record<string, unknown> | null; raw: string }> {
@@ -58,15 +53,12 @@ async function sampleCount(lab: Lab, port: number, count: number): Promise<Clien
 }
 
 t.test('fault drills: hot standby, failback restore window', { skip }, async (t) => {
-  await withCleanLab(t, NAME);
-  const t0 = Date.now();
-  const lab: Lab = await labUp({ name: NAME, stack: 'full', token: 1000, log: testLog, timeoutMs: 240_000 });
-  t.comment(`up with the stack running in ${secs(Date.now() - t0)}`);
+  const lab = await upFullLab(t, NAME);
 
   await t.test('drill 8: hot standby: reads from both nodes, writes through the active only', async (t) => {
     const start = await settle(lab);
     const a = start.active;
-    const b = other(lab, a);
+    const b = otherNode(lab, a);
     const t1 = Date.now();
     await loadStackCib(lab, { variant: 'hot' });
     // The read-only services run on the standby only.
@@ -121,7 +113,7 @@ t.test('fault drills: hot standby, failback restore window', { skip }, async (t)
   await t.test('drill 9: the restore window lets failback happen inside it and not outside', async (t) => {
     const preferred = LAB_VARS.preferred_node;
     const start = await settle(lab, { activeOn: preferred });
-    const other2 = other(lab, preferred);
+    const other2 = otherNode(lab, preferred);
     t.equal(start.active, preferred, `the stack starts on the preferred node ${preferred}`);
     // The node's own clock (Pacemaker evaluates date_spec in the node's local time).
     const hour = Number((await sh(lab, preferred, ['date', '+%H'])).trim());

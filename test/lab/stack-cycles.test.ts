@@ -8,16 +8,14 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../lib/exec/run.ts';
-import { clientRequest, defaultDistDir, labUp, waitStackRunning } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { loopsBackedUnder, missingForFullStack } from '../../lib/lab/stack-node.ts';
+import { clientRequest, labUp, waitStackRunning } from '../../lib/lab/index.ts';
+import { loopsBackedUnder } from '../../lib/lab/stack-node.ts';
 import { DEFAULT_STATE_ROOT } from '../../lib/lab/names.ts';
-import { assertNothingLeft, cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
+import { assertNothingLeft, cannotRunFullStack, testLog, withCleanLab } from './fixtures/harness.ts';
 
 const NAME = 'ocfkit-fullcyc';
 const CYCLES = 5;
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')}` : false);
+const skip = cannotRunFullStack() ?? false;
 
 const host = async (): Promise<string> =>
   [

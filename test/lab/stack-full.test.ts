@@ -11,15 +11,12 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { run } from '../../lib/exec/run.ts';
-import { defaultDistDir, labUp, nodeStackFacts, readAlerts, waitStackRunning, hardKillFullFailover, rejoinFull, outages, type Lab } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { missingForFullStack } from '../../lib/lab/stack-node.ts';
+import { labUp, nodeStackFacts, readAlerts, waitStackRunning, hardKillFullFailover, rejoinFull, outages, type Lab } from '../../lib/lab/index.ts';
 import { namespaceInode } from '../../lib/lab/procs.ts';
-import { assertNothingLeft, cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
+import { assertNothingLeft, cannotRunFullStack, testLog, withCleanLab } from './fixtures/harness.ts';
 
 const NAME = 'ocfkit-full1';
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')} (npm run build / Debian packages)` : false);
+const skip = cannotRunFullStack() ?? false;
 
 const hostSnapshot = async (): Promise<Record<string, string>> => ({
   links: (await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 })).stdout.replace(/\s+link\/.*$/gm, '').replace(/ state \S+/g, ''),

@@ -7,15 +7,12 @@
  * Needs root and `npm run build`.
  */
 import t from 'tap';
-import { defaultDistDir, hardKillFullFailover, labUp, waitStackRunning, type Lab } from '../../lib/lab/index.ts';
-import { labAssets, missingAssets } from '../../lib/lab/assets.ts';
-import { missingForFullStack } from '../../lib/lab/stack-node.ts';
+import { hardKillFullFailover, labUp, waitStackRunning, type Lab } from '../../lib/lab/index.ts';
 import type { StatusReport } from '../../lib/status/report.ts';
-import { cannotRun, testLog, withCleanLab } from '../lab/fixtures/harness.ts';
+import { cannotRunFullStack, testLog, withCleanLab } from '../lab/fixtures/harness.ts';
 
 const NAME = 'ocfkit-st1';
-const missing = [...missingAssets(labAssets(defaultDistDir())), ...missingForFullStack()];
-const skip = cannotRun() ?? (missing.length ? `the full stack needs ${missing.join(', ')}` : false);
+const skip = cannotRunFullStack() ?? false;
 
 async function status(lab: Lab, node: string): Promise<{ report: StatusReport; text: string; code: number | null }> {
   const j = await lab.exec(node, ['ocfkit', 'status', '--json'], { timeoutMs: 30_000 });

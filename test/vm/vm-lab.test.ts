@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { VmLab } from '../../lib/vm/lab.ts';
 import type { VmNode } from '../../lib/vm/paths.ts';
 import {
-  clockOffset, crmMon, drbdExitReasons, drbdLine, drbdView, makeFiles, MOUNT, nodeAttr, other, promotedNodes, putFiles,
+  CLONE, clockOffset, crmMon, drbdExitReasons, drbdLine, drbdView, makeFiles, MOUNT, nodeAttr, other, promotedNodes, putFiles,
   stackOn, statusJson, switchover, timeline, verifyFiles, waitFor, type DrbdView,
 } from '../../lib/vm/drill.ts';
 
@@ -235,7 +235,7 @@ t.test('VM lab: real DRBD failover with data, switchover, split brain', { skip, 
     const b = await view(standby);
     return st && promotedNodes(st).join() === active && b?.role === 'Secondary' && { st, b };
   });
-  t.same(promotedNodes(settled.st), [active], `nothing promoted on both: Pacemaker has ${CLONE_NAME} Promoted on ${active} only`);
+  t.same(promotedNodes(settled.st), [active], `nothing promoted on both: Pacemaker has ${CLONE} Promoted on ${active} only`);
   t.equal(settled.b.role, 'Secondary', `${standby}'s forced Primary was demoted`);
   t.ok(await lab.promotedOn() === active, `${MOUNT} still mounted on ${active}`);
   step(t, `nothing promoted on both: Promoted on ${active} only, ${standby} ${drbdLine(settled.b)} (${((Date.now() - sbAt) / 1000).toFixed(0)} s after the split)`);
@@ -269,8 +269,6 @@ t.test('VM lab: real DRBD failover with data, switchover, split brain', { skip, 
   t.same(newTmp, [], 'no file of the lab left in /tmp');
   step(t, `teardown clean: ${d.killed} qemu killed in ${d.durationMs} ms, no qemu process, run/ removed, only the cache (${lab.paths.cache}) stays`);
 });
-
-const CLONE_NAME = 'drbd-data-clone';
 
 async function fenceConstraint(lab: VmLab, node: VmNode): Promise<boolean> {
   const r = await lab.sshTo(node, ['cibadmin', '--query', '--scope', 'constraints'], 60_000);
