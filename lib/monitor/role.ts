@@ -66,7 +66,9 @@ export function deriveFacts(status: ClusterStatus, resource: string, node: strin
   }
   if (!self.online) return decide('unknown', `node ${node} is offline in its own view`);
   if (base.activeOn.length > 0) return decide('standby', `active on ${base.activeOn.join(', ')}`);
-  const here = located.instances.some((i) => i.active && i.nodes.includes(node));
-  if (located.kind === 'promotable' && here) return decide('standby', `Unpromoted on ${node}, Promoted nowhere`);
+  // Promoted nowhere but running Unpromoted somewhere: a promotion is due (mid-switchover, a
+  // demote done and the peer's promote not yet). Every node is standby until it happens.
+  const unpromoted = located.kind === 'promotable' ? unique(located.instances.flatMap((i) => (i.active ? i.nodes : []))) : [];
+  if (unpromoted.length > 0) return decide('standby', `Unpromoted on ${unpromoted.join(', ')}, Promoted nowhere`);
   return decide('stopped', `${resource} is active nowhere`);
 }

@@ -14,6 +14,6 @@ export function read(name: string): string {
 
 /** Scenarios made by make-fixtures.sh (each has every output kind). */
 export const SCENARIOS = [
-  'two-node-healthy', 'standby-node', 'offline-node', 'unclean-node', 'maintenance-node', 'maintenance-cluster',
+  'two-node-healthy', 'standby-node', 'switchover-window', 'offline-node', 'unclean-node', 'maintenance-node', 'maintenance-cluster',
   'failed-actions', 'bundle', 'constraints',
 ];

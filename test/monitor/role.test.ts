@@ -25,6 +25,10 @@ const cases: [string, ReturnType<typeof fixture>, string, string, string, RegExp
   ['no such resource', fixture('two-node-healthy'), 'nope', 'node1', 'unknown', /not configured/],
   ['no such node', fixture('two-node-healthy'), 'db-clone', 'node9', 'unknown', /not in the cluster/],
   ['standby node keeps Unpromoted', fixture('standby-node'), 'db-clone', 'node2', 'standby'],
+  // pcs node standby node1 between node1's stop and node2's promote: a switchover, not a stop
+  ['mid-switchover: the old Promoted, stopped', fixture('switchover-window'), 'db-clone', 'node1', 'standby', /Unpromoted on node2, Promoted nowhere/],
+  ['mid-switchover: the Unpromoted about to be promoted', fixture('switchover-window'), 'db-clone', 'node2', 'standby', /Unpromoted on node2, Promoted nowhere/],
+  ['mid-switchover: a group colocated with the clone is stopped', fixture('switchover-window'), 'g-web', 'node1', 'stopped', /active nowhere/],
   ['offline peer: survivor Promoted', fixture('offline-node'), 'db-clone', 'node1', 'active'],
   ['offline node itself', fixture('offline-node'), 'db-clone', 'node2', 'unknown', /offline/],
   ['unclean peer seen from the survivor', fixture('unclean-node'), 'db-clone', 'node1', 'active'],
