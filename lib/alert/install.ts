@@ -167,6 +167,12 @@ export async function installAlert(o: AlertInstallOptions): Promise<AlertInstall
   return { cib: state, verified };
 }
 
+/**
+ * How much of the log's end each verification poll reads: the probe's event was just appended,
+ * so it is in the last few hundred events, even across a rotation (readLogTail reads `.1` too).
+ */
+const VERIFY_TAIL_BYTES = 256 * 1024;
+
 /** A transient attribute of this node, changed and deleted; true when its event reached the log. */
 async function probe(runner: Runner, log: string, waitMs: number): Promise<boolean> {
   const token = `${Date.now()}-${process.pid}`;
@@ -178,7 +184,7 @@ async function probe(runner: Runner, log: string, waitMs: number): Promise<boole
     while (Date.now() < until && !seen) {
       await new Promise((r) => setTimeout(r, 100));
       try {
-        seen = readEvents({ path: log }).some((e) => e.kind === 'attribute' && e.attribute === PROBE_ATTRIBUTE && e.value === token);
+        seen = readEvents({ path: log, maxBytes: VERIFY_TAIL_BYTES }).some((e) => e.kind === 'attribute' && e.attribute === PROBE_ATTRIBUTE && e.value === token);
       } catch {
         // not readable yet
       }

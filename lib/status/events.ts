@@ -3,18 +3,15 @@
  * newest file last (`events.jsonl.N` … `.1`, `events.jsonl`), de-duplicated by id, oldest first.
  *
  * Which lines are records, and why a line is not one, is decided by the contract owner's parser
- * (lib/alert/event.ts `checkEventLine`). It does not use lib/alert's
- * `readEvents`, which reads every rotated file whole: status reads only the TAIL, at most
- * `maxBytes` (default 1 MiB, about 3,000 events, several failovers) from the end of the current
- * file and, when that is not enough, of `.1`. A status needs the last failover, not the year's.
+ * (lib/alert/event.ts `checkEventLine`), and how the log's tail is read by its reader
+ * (lib/alert/reader.ts `readLogTail`): status reads only the TAIL, at most `maxBytes` (default
+ * 1 MiB, about 3,000 events, several failovers) from the end of the current file and, as the
+ * budget allows, of `.1`, `.2` … A status needs the last failover, not the year's.
  *
  * Parsing is pure (`parseEventLine`, `eventsFromChunks`); `readEventTail` is the only I/O.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { checkEventLine, timeMicros, type EventKind } from '../alert/event.ts';
-
-/** Never block on a FIFO someone put at the path. */
-const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+import { chunkLines, readLogTail } from '../alert/reader.ts';
 
 export const DEFAULT_EVENT_LOG = '/var/lib/ocfkit/events.jsonl';
 export const DEFAULT_TAIL_BYTES = 1 << 20;
@@ -89,18 +86,7 @@ export function eventsFromChunks(chunks: { text: string; partialStart: boolean; 
   let skipped = 0;
   let firstSkip: string | null = null;
   for (const c of chunks) {
-    let pos = 0;
-    if (c.partialStart) {
-      const nl = c.text.indexOf('\n');
-      pos = nl < 0 ? c.text.length : nl + 1;
-    }
-    while (pos < c.text.length) {
-      const nl = c.text.indexOf('\n', pos);
-      if (nl < 0) break; // torn / in-progress last line
-      const line = c.text.slice(pos, nl).replace(/\r$/, '');
-      const at = pos;
-      pos = nl + 1;
-      if (line.trim() === '') continue;
+    for (const { line, at } of chunkLines(c.text, c.partialStart)) {
       const r = parseEventLine(line);
       if ('error' in r) {
         skipped++;
@@ -116,55 +102,17 @@ export function eventsFromChunks(chunks: { text: string; partialStart: boolean; 
   return { events, skipped, firstSkip };
 }
 
-/** Read at most `budget` bytes from the end of `path`. ENOENT → null. */
-function tail(path: string, budget: number): { text: string; partialStart: boolean; offset: number; size: number } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, READ_FLAGS);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw Object.assign(new Error(`${path}: not a regular file`), { code: 'EISDIR' });
-    const size = st.size;
-    const offset = Math.max(0, size - budget);
-    const buf = Buffer.alloc(size - offset);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return { text: buf.subarray(0, got).toString('utf8'), partialStart: offset > 0, offset, size };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * The newest events of the log: the tail of `path`, and of `path.1` when the current file is
- * shorter than the budget. Throws only for I/O errors other than "not there" (the caller turns
- * them into one line); a missing current file gives `null`.
+ * The newest events of the log: at most `maxBytes` from its end, the current file's tail and,
+ * when it is shorter than the budget, of `.1`, `.2` … (lib/alert/reader.ts `readLogTail`).
+ * Throws for I/O errors other than "not there" and when the current file is not a regular file
+ * (the caller turns them into one line; a FIFO or directory at a rotated name is passed over);
+ * no log at all gives `null`.
  */
 export function readEventTail(path: string = DEFAULT_EVENT_LOG, maxBytes: number = DEFAULT_TAIL_BYTES): EventsRead | null {
-  const cur = tail(path, maxBytes);
-  const chunks: { text: string; partialStart: boolean; name: string; offset: number }[] = [];
-  let bytes = 0;
-  let truncated = false;
-  let older = null as ReturnType<typeof tail>;
-  if (!cur || cur.size < maxBytes) older = tail(`${path}.1`, maxBytes - (cur?.size ?? 0));
-  if (!cur && !older) return null;
-  if (older) {
-    chunks.push({ text: older.text, partialStart: older.partialStart, name: `${path}.1`, offset: older.offset });
-    bytes += Buffer.byteLength(older.text);
-    truncated = older.partialStart;
-  }
-  if (cur) {
-    chunks.push({ text: cur.text, partialStart: cur.partialStart, name: path, offset: cur.offset });
-    bytes += Buffer.byteLength(cur.text);
-    truncated ||= cur.partialStart;
-  }
-  return { ...eventsFromChunks(chunks), bytes, truncated };
+  const tail = readLogTail(path, maxBytes);
+  if (tail.notRegular.includes(path)) throw Object.assign(new Error(`${path}: not a regular file`), { code: 'EISDIR' });
+  if (tail.chunks.length === 0) return null;
+  const chunks = tail.chunks.map((c) => ({ text: c.data.toString('utf8'), partialStart: c.cutStart, name: c.file, offset: c.offset }));
+  return { ...eventsFromChunks(chunks), bytes: tail.bytes, truncated: tail.truncated };
 }

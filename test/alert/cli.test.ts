@@ -11,6 +11,17 @@ const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'ocfkit.mjs');
 const skip = !existsSync(CLI) && 'run npm run build first';
 const ocfkit = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
 
+/** An event log in a fresh 0750 folder, as the alert agent keeps it. */
+function logIn(name: string): { dir: string; log: string } {
+  const dir = join(scratch(name), 'ocfkit');
+  mkdirSync(dir);
+  chmodSync(dir, 0o750);
+  return { dir, log: join(dir, 'events.jsonl') };
+}
+
+/** One record line from a captured alert environment, as seen by `by`. */
+const rec = (s: string, by: string) => recordLine(toRecord(parseAlertEnv(fixtureEnv(s)), by));
+
 t.test('ocfkit alert install: usage mistakes exit 2 with one line', { skip }, async (t) => {
   for (const [args, msg] of [
     [['--select', 'nodes,bogus'], /--select: unknown kind 'bogus'/],
@@ -28,11 +39,7 @@ t.test('ocfkit alert install: usage mistakes exit 2 with one line', { skip }, as
 });
 
 t.test('ocfkit events: human lines, JSON lines, --since, de-duplicated', { skip }, async (t) => {
-  const dir = join(scratch('cli-events'), 'ocfkit');
-  mkdirSync(dir);
-  chmodSync(dir, 0o750);
-  const log = join(dir, 'events.jsonl');
-  const rec = (s: string, by: string) => recordLine(toRecord(parseAlertEnv(fixtureEnv(s)), by));
+  const { dir, log } = logIn('cli-events');
   writeFileSync(log, rec('resource-promote', 'node1') + rec('fencing-failed-seen-by-node1', 'node1') + rec('fencing-failed-seen-by-node2', 'node2') + rec('node-lost', 'node1'));
   const human = ocfkit(['events', '--log', log]);
   t.equal(human.status, 0, human.stderr);
@@ -51,6 +58,33 @@ t.test('ocfkit events: human lines, JSON lines, --since, de-duplicated', { skip 
   const none = ocfkit(['events', '--log', join(dir, 'none.jsonl')]);
   t.equal(none.status, 0);
   t.equal(none.stdout, '', 'no log yet: nothing, no error');
+});
+
+t.test('ocfkit events --max-bytes: only the newest bytes, across the rotated file, said on stderr', { skip }, async (t) => {
+  const { log } = logIn('cli-events-max');
+  const [older, lost, promote] = [rec('fencing-failed-seen-by-node1', 'node1'), rec('node-lost', 'node1'), rec('resource-promote', 'node1')];
+  writeFileSync(`${log}.1`, older);
+  writeFileSync(log, lost + promote);
+  const kinds = (args: string[]) => {
+    const r = ocfkit(['events', '--json', '--log', log, ...args]);
+    return { status: r.status, stderr: r.stderr, kinds: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).kind) };
+  };
+  const all = kinds([]);
+  t.strictSame(all.kinds.sort(), ['fencing', 'node', 'resource'], 'no budget: the rotated file too');
+  t.equal(all.stderr, '');
+  const last = kinds(['--max-bytes', String(Buffer.byteLength(promote) + 10)]);
+  t.strictSame(last.kinds, ['resource'], 'the last line whole; the one cut by the window dropped');
+  t.match(last.stderr, /only the last \d+ bytes of .*events\.jsonl were read: older events not shown/);
+  const current = kinds(['--max-bytes', String(Buffer.byteLength(lost + promote))]);
+  t.strictSame(current.kinds.sort(), ['node', 'resource'], 'exactly the current file: .1 left out');
+  t.match(current.stderr, /older events not shown/, 'and it says so');
+  t.strictSame(kinds(['--max-bytes', '1M']).kinds.sort(), ['fencing', 'node', 'resource'], '1M reaches into .1');
+  for (const bad of ['0', '2x', '-5', '1.5M']) {
+    const r = ocfkit(['events', '--log', log, '--max-bytes', bad]);
+    t.equal(r.status, 2, `--max-bytes ${bad}`);
+    t.match(r.stderr, /^ocfkit: --max-bytes: expected a size of at least 1 byte .*, got '/);
+    t.equal(r.stderr.trim().split('\n').length, 1);
+  }
 });
 
 t.test('ocfkit install also puts the alert agent under <prefix>/alerts, idempotently', { skip }, async (t) => {

@@ -74,3 +74,17 @@ t.test('a FIFO where the log should be: no hang, an error the caller turns into 
   execFileSync('mkfifo', [path]);
   t.throws(() => readEventTail(path), /not a regular file/);
 });
+
+t.test('rotation: older files (.2 …) are read too while the budget lasts, and only then', async (t) => {
+  const path = join(dir, 'rot2.jsonl');
+  writeFileSync(`${path}.2`, goodLines.slice(0, 4).join('\n') + '\n');
+  writeFileSync(`${path}.1`, goodLines.slice(4, 8).join('\n') + '\n');
+  writeFileSync(path, goodLines.slice(8).join('\n') + '\n');
+  const r = readEventTail(path)!;
+  t.equal(r.events.length, goodLines.length - 2, 'every record once, the first four from .2');
+  t.equal(r.truncated, false);
+  const current = Buffer.byteLength(goodLines.slice(8).join('\n') + '\n');
+  const short = readEventTail(path, current)!;
+  t.ok(short.events.length < r.events.length && short.bytes === current, 'a budget of the current file only');
+  t.equal(short.truncated, true, 'older files exist');
+});
