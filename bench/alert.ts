@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvDump } from '../lib/alert/env.ts';
-import { fmt, median, quantile, table } from './stats.ts';
+import { fmt, runAlternating, spread, summarize, table } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLEAN_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -65,29 +65,19 @@ export async function runAlertBench(rounds = Number(process.env.BENCH_RUNS ?? 20
   // spawnSync blocks this process, so the subscriber is served between runs: run it async-ish
   const runAsync = (c: Candidate): Promise<{ wall: number; cpu: number }> =>
     new Promise((resolve) => setImmediate(() => resolve(runOnce(c))));
-  for (const c of candidates) await runAsync(c); // warm the page cache
-  const wall = new Map<string, number[]>(candidates.map((c) => [c.label, []]));
-  const cpu = new Map<string, number[]>(candidates.map((c) => [c.label, []]));
-  for (let round = 0; round < rounds; round++) {
-    const order = candidates.map((_, i) => candidates[(i + round) % candidates.length]!);
-    for (const c of order) {
-      const r = await runAsync(c);
-      wall.get(c.label)!.push(r.wall);
-      cpu.get(c.label)!.push(r.cpu);
-    }
-  }
+  const samples = await runAlternating(candidates, rounds, runAsync, { warmUp: 1 }); // warm-up: the page cache
+  const wall = (c: Candidate): number[] => samples.get(c.label)!.map((r) => r.wall);
+  const cpu = (c: Candidate): number[] => samples.get(c.label)!.map((r) => r.cpu);
   server.close();
   const lines = readFileSync(alertEnv.log, 'utf8').split('\n').filter(Boolean).length;
   rmSync(dir, { recursive: true, force: true });
   rmSync(shm, { recursive: true, force: true });
-  const nodeMs = median(wall.get(candidates[0]!.label)!);
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const nodeCpu = mean(cpu.get(candidates[0]!.label)!);
+  const nodeCpu = mean(cpu(candidates[0]!));
   const rows = candidates.map((c) => {
-    const xs = wall.get(c.label)!;
-    const m = median(xs);
-    const cm = mean(cpu.get(c.label)!);
-    return [c.label, fmt(m), `${fmt(quantile(xs, 0.1))}–${fmt(quantile(xs, 0.9))}`, `${fmt(m / nodeMs, 2)}x`, fmt(cm), `${fmt(cm / nodeCpu, 2)}x`];
+    const s = summarize(wall(c), wall(candidates[0]!));
+    const cm = mean(cpu(c));
+    return [c.label, fmt(s.median), spread(s), `${fmt(s.ratio, 2)}x`, fmt(cm), `${fmt(cm / nodeCpu, 2)}x`];
   });
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   return [

@@ -19,6 +19,7 @@ import { parseDocument } from 'htmlparser2';
 import { parseXml } from '../lib/xml/parse-xml.ts';
 import { parseCrmMonXml } from '../lib/cluster/crm-mon.ts';
 import { parseCibXml } from '../lib/cluster/cib.ts';
+import { runAlternating } from './stats.ts';
 
 const NODES = 32;
 const RESOURCES = 2000;
@@ -171,19 +172,14 @@ export interface BenchRow {
   retainedRatio: number | null;
 }
 
-function runOne(label: string, text: string, contenders: Contender[], runs: number): BenchRow[] {
+async function runOne(label: string, text: string, contenders: Contender[], runs: number): Promise<BenchRow[]> {
   const bytes = Buffer.byteLength(text);
-  const times: number[][] = contenders.map(() => []);
-  for (const [, fn] of contenders) fn(text); // warm-up
-  for (let i = 0; i < runs; i++) {
-    // alternate the order each round so no contender always runs after the same one
-    const order = contenders.map((_, k) => k);
-    if (i % 2) order.reverse();
-    for (const k of order) times[k]!.push(time(() => contenders[k]![1](text)));
-  }
-  const base = median(times[0]!);
-  return contenders.map(([name, fn], k) => {
-    const ms = median(times[k]!);
+  // one warm-up pass; the order reversed every other round so no contender always runs after the same one
+  const candidates = contenders.map(([name, parse]) => ({ label: name, parse }));
+  const times = await runAlternating(candidates, runs, (c) => time(() => c.parse(text)), { warmUp: 1, order: 'reverse' });
+  const base = median(times.get(contenders[0]![0])!);
+  return contenders.map(([name, fn]) => {
+    const ms = median(times.get(name)!);
     const heap = retained(() => fn(text));
     return {
       document: label, parser: name, bytes, medianMs: Number(ms.toFixed(2)), mbPerS: Number((bytes / 1e6 / (ms / 1000)).toFixed(1)),
@@ -196,7 +192,7 @@ function runOne(label: string, text: string, contenders: Contender[], runs: numb
 const crmMonModel = (t: string): unknown => parseCrmMonXml(Buffer.from(t));
 const cibModel = (t: string): unknown => parseCibXml(Buffer.from(t));
 
-export function runClusterBench(options: { runs?: number; print?: boolean } = {}): BenchRow[] {
+export async function runClusterBench(options: { runs?: number; print?: boolean } = {}): Promise<BenchRow[]> {
   const runs = options.runs ?? Number(process.env.BENCH_RUNS ?? 9);
   const crmMon = generateCrmMon();
   const cib = generateCib();
@@ -210,10 +206,10 @@ export function runClusterBench(options: { runs?: number; print?: boolean } = {}
     ['ocfkit parseXml (saxes)', (t) => parseXml(t)],
   ];
   const rows = [
-    ...runOne('crm_mon 32x2000', crmMon, [...common, ['ocfkit parseXml + crm_mon model', crmMonModel]], runs),
-    ...runOne('crm_mon 32x2000, one role changed (incremental)', flipped, [common[0]!, common[4]!, ['ocfkit parseXml + crm_mon model', crmMonModel]], runs),
-    ...runOne('CIB 32x2000', cib, [...common, ['ocfkit parseXml + CIB model', cibModel]], runs),
-    ...runOne('CIB status section only (incremental)', statusOnly, [common[0]!, common[4]!, ['ocfkit parseXml + CIB model', cibModel]], runs),
+    ...(await runOne('crm_mon 32x2000', crmMon, [...common, ['ocfkit parseXml + crm_mon model', crmMonModel]], runs)),
+    ...(await runOne('crm_mon 32x2000, one role changed (incremental)', flipped, [common[0]!, common[4]!, ['ocfkit parseXml + crm_mon model', crmMonModel]], runs)),
+    ...(await runOne('CIB 32x2000', cib, [...common, ['ocfkit parseXml + CIB model', cibModel]], runs)),
+    ...(await runOne('CIB status section only (incremental)', statusOnly, [common[0]!, common[4]!, ['ocfkit parseXml + CIB model', cibModel]], runs)),
   ];
   if (options.print !== false) {
     console.log(`cluster parsing, medians of ${runs} alternating runs${gc ? '' : ' (run with --expose-gc for retained heap)'}`);
@@ -222,4 +218,4 @@ export function runClusterBench(options: { runs?: number; print?: boolean } = {}
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) runClusterBench();
+if (import.meta.url === `file://${process.argv[1]}`) await runClusterBench();

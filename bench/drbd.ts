@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, median, quantile, table } from './stats.ts';
+import { fmt, median, runAlternating, spread, summarize, table } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLEAN_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -107,17 +107,8 @@ export async function runDrbdBench(rounds = Number(process.env.BENCH_RUNS ?? 21)
     { label: 'ocf:linbit:drbd monitor', argv: [linbit, 'monitor'], env: mon, ok: [0] },
     { label: 'ocf:ocfkit:drbd monitor', argv: [ours, 'monitor'], env: mon, ok: [0] },
   ];
-  // steady state for both: scores written once
-  for (const c of candidates) runOnce(c);
-  for (const c of candidates) runOnce(c);
-
-  const wall = new Map<string, number[]>(candidates.map((c) => [c.label, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < candidates.length; i++) {
-      const c = candidates[(i + round) % candidates.length]!;
-      wall.get(c.label)!.push(runOnce(c));
-    }
-  }
+  // steady state for both: scores written once (two passes, not counted)
+  const wall = await runAlternating(candidates, rounds, runOnce, { warmUp: 2 });
   // promote: from the Secondary state each time
   const promote = (c: Candidate): number => {
     writeFileSync(join(st, 'current'), SECONDARY + '\n');
@@ -127,13 +118,7 @@ export async function runDrbdBench(rounds = Number(process.env.BENCH_RUNS ?? 21)
     { label: 'ocf:linbit:drbd promote', argv: [linbit, 'promote'], env: common, ok: [0] },
     { label: 'ocf:ocfkit:drbd promote', argv: [ours, 'promote'], env: common, ok: [0] },
   ];
-  const pwall = new Map<string, number[]>(promoters.map((c) => [c.label, []]));
-  for (let round = 0; round < Math.ceil(rounds / 2); round++) {
-    for (let i = 0; i < promoters.length; i++) {
-      const c = promoters[(i + round) % promoters.length]!;
-      pwall.get(c.label)!.push(promote(c));
-    }
-  }
+  const pwall = await runAlternating(promoters, Math.ceil(rounds / 2), promote);
   writeFileSync(join(st, 'current'), SECONDARY + '\n');
   // count children (untimed): the stand-in's calls per steady-state monitor, and strace
   const counts = new Map<string, { procs: number; attr: number }>();
@@ -148,17 +133,16 @@ export async function runDrbdBench(rounds = Number(process.env.BENCH_RUNS ?? 21)
   // both − first = the second agent and its children; less the agent itself
   counts.set(candidates[2]!.label, { procs: both.procs - first.procs - 1, attr: both.attr - first.attr });
 
-  const nodeMs = median(wall.get(candidates[0]!.label)!);
+  const node = wall.get(candidates[0]!.label)!;
   const linbitMs = median(wall.get(candidates[1]!.label)!);
   const rows = candidates.map((c) => {
-    const xs = wall.get(c.label)!;
-    const m = median(xs);
+    const s = summarize(wall.get(c.label)!, node);
     const n = counts.get(c.label);
-    return [c.label, fmt(m), `${fmt(quantile(xs, 0.1))}–${fmt(quantile(xs, 0.9))}`, fmt(m / nodeMs, 2) + 'x', fmt(m / linbitMs, 2) + 'x', n ? String(n.procs) : '–', n ? String(n.attr) : '–'];
+    return [c.label, fmt(s.median), spread(s), fmt(s.ratio, 2) + 'x', fmt(s.median / linbitMs, 2) + 'x', n ? String(n.procs) : '–', n ? String(n.attr) : '–'];
   });
   const prow = promoters.map((c) => {
-    const xs = pwall.get(c.label)!;
-    return [c.label, fmt(median(xs)), `${fmt(quantile(xs, 0.1))}–${fmt(quantile(xs, 0.9))}`];
+    const s = summarize(pwall.get(c.label)!);
+    return [c.label, fmt(s.median), spread(s)];
   });
   return [
     `Steady state Secondary/UpToDate (drbd-vm 03) on stand-ins, clean environment, ${rounds} alternating rounds (wall ms); processes started per monitor counted with strace -f (LINBIT's includes its shell's own forks):`,

@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { nodeEnv, runAgent } from '../test/haproxy/agent-run.ts';
 import { deadline, get, startBackend, startHaproxy, twoNodeConfig, until } from '../test/haproxy/real.ts';
-import { fmt, median, table } from './stats.ts';
+import { fmt, median, runAlternating, table } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLEAN_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -47,13 +47,10 @@ export async function runHaproxyBench(rounds = Number(process.env.BENCH_RUNS ?? 
       if (m && !readyAt) readyAt = { node: m[1]!, at: now };
     });
     const startTotal: number[] = [];
-    const monitor: number[] = [];
-    const bare: number[] = [];
-    const metadata: number[] = [];
-    const client: number[] = [];
-    const socat: number[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const to = nodes[i % 2]!;
+    let to = nodes[0]!;
+    // each round first times a `start` on the round's node, then the references below
+    const startToServing = async (i: number): Promise<void> => {
+      to = nodes[i % 2]!;
       // start → serving: on even pairs of rounds HAProxy's own event (nothing else runs beside
       // the agent); on odd pairs the first request through HAProxy answered by the new node (a
       // request loop polling beside the agent, on the same cores)
@@ -82,24 +79,24 @@ export async function runHaproxyBench(rounds = Number(process.env.BENCH_RUNS ?? 
         if (s.code !== 0 || !servedAt) throw new Error(`start on ${to.node}: ${s.code} ${s.stderr}`);
         serve.push(servedAt);
       }
-      // monitor and references, order alternating
-      const jobs: [number[], () => Promise<number>][] = [
-        [monitor, async () => (await runAgent('monitor', p, to, { interval: 10_000 })).ms],
-        [bare, () => timed(['/usr/bin/node', '-e', '0'])],
-        [metadata, () => timed([agent, 'meta-data'])],
-        [socat, () => timed(['socat', '-', `UNIX-CONNECT:${h.admin}`], 'show servers state\n')],
-        [
-          client,
-          async () => {
-            const t = performance.now();
-            await h.client.raw('show servers state', deadline());
-            return performance.now() - t;
-          },
-        ],
-      ];
-      if (i % 2) jobs.reverse();
-      for (const [into, job] of jobs) into.push(await job());
-    }
+    };
+    // monitor and references, the order reversed every other round
+    const jobs: { label: string; run: () => Promise<number> }[] = [
+      { label: 'monitor', run: async () => (await runAgent('monitor', p, to, { interval: 10_000 })).ms },
+      { label: 'node -e 0', run: () => timed(['/usr/bin/node', '-e', '0']) },
+      { label: 'meta-data', run: () => timed([agent, 'meta-data']) },
+      { label: 'socat', run: () => timed(['socat', '-', `UNIX-CONNECT:${h.admin}`], 'show servers state\n') },
+      {
+        label: 'client',
+        run: async () => {
+          const t = performance.now();
+          await h.client.raw('show servers state', deadline());
+          return performance.now() - t;
+        },
+      },
+    ];
+    const ms = await runAlternating(jobs, rounds, (j) => j.run(), { order: 'reverse', beforeRound: startToServing });
+    const [monitor, bare, metadata, socat, client] = jobs.map((j) => ms.get(j.label)!);
     const m = (xs: number[]) => median(xs);
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
     return [

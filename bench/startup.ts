@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { fmt, median, quantile, table } from './stats.ts';
+import { fmt, median, runAlternating, spread, summarize, table } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLEAN_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -101,22 +101,21 @@ export async function runStartupBench(rounds = Number(process.env.BENCH_RUNS ?? 
     { label: 'small job, execa + pino bundle', argv: ['/usr/bin/node', heavy], env: { PATH: CLEAN_PATH, OCF_RESKEY_x: '1' } },
   ];
 
-  for (const c of candidates) runOnce(c); // warm the page cache
-  const wall = new Map<string, number[]>(candidates.map((c) => [c.label, []]));
+  // peak RSS in a separate pass every third round, in that round's order
   const mem = new Map<string, number[]>(candidates.map((c) => [c.label, []]));
-  for (let round = 0; round < rounds; round++) {
-    const order = candidates.map((_, i) => candidates[(i + round) % candidates.length]!);
-    for (const c of order) wall.get(c.label)!.push(runOnce(c));
-    if (round % 3 === 0) for (const c of order) mem.get(c.label)!.push(peakKiB(c));
-  }
+  const wall = await runAlternating(candidates, rounds, runOnce, {
+    warmUp: 1, // the page cache
+    afterRound: (round, order) => {
+      if (round % 3 === 0) for (const c of order) mem.get(c.label)!.push(peakKiB(c));
+    },
+  });
   spawnSync(join(agents, 'services'), ['stop'], { env: ocfEnv });
 
-  const nodeMs = median(wall.get(candidates[0]!.label)!);
+  const node = wall.get(candidates[0]!.label)!;
   const dummyMs = median(wall.get(candidates[1]!.label)!);
   const rows = candidates.map((c) => {
-    const xs = wall.get(c.label)!;
-    const m = median(xs);
-    return [c.label, fmt(m), `${fmt(quantile(xs, 0.1))}–${fmt(quantile(xs, 0.9))}`, fmt(m / nodeMs, 2) + 'x', fmt(m / dummyMs, 1) + 'x', fmt(median(mem.get(c.label)!) / 1024, 1)];
+    const s = summarize(wall.get(c.label)!, node);
+    return [c.label, fmt(s.median), spread(s), fmt(s.ratio, 2) + 'x', fmt(s.median / dummyMs, 1) + 'x', fmt(median(mem.get(c.label)!) / 1024, 1)];
   });
   return [
     `Agent start-up, clean environment, ${rounds} alternating rounds (wall ms; peak RSS from GNU time):`,
