@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { sleep } from '../exec/wait.ts';
+import { pollUntil, sleep } from '../exec/wait.ts';
 import { parseCrmMonXml } from '../cluster/crm-mon.ts';
 import { Deadline } from '../exec/deadline.ts';
 import { acquireLock, describeHolder } from '../fs/lock.ts';
@@ -136,15 +136,15 @@ export class VmLab {
     return r;
   }
 
-  async waitSsh(n: VmNode, timeoutMs = 300_000): Promise<number> {
+  /** Until the node answers ssh: ms waited. Fails at once when its qemu is gone (the serial log says why). */
+  async waitSsh(n: VmNode, timeoutMs = 300_000, everyMs = 2000): Promise<number> {
     const t = Date.now();
-    while (Date.now() - t < timeoutMs) {
+    const up = await pollUntil(async () => {
       if (this.pidOf(n) === null) throw new VmError(`${n}: qemu exited while booting (serial log: ${this.paths.node(n).serial})`);
-      const r = await this.sshTo(n, ['true'], 20_000);
-      if (!r.failed) return Date.now() - t;
-      await sleep(2000);
-    }
-    throw new VmError(`${n}: no ssh after ${timeoutMs / 1000} s (serial log: ${this.paths.node(n).serial})`);
+      return !(await this.sshTo(n, ['true'], 20_000)).failed;
+    }, Deadline.after(timeoutMs), everyMs);
+    if (!up) throw new VmError(`${n}: no ssh after ${timeoutMs / 1000} s (serial log: ${this.paths.node(n).serial})`);
+    return Date.now() - t;
   }
 
   async boot(n: VmNode): Promise<void> {
@@ -239,14 +239,14 @@ export class VmLab {
     return null;
   }
 
-  async waitMounted(timeoutMs: number, on?: VmNode): Promise<VmNode> {
-    const t = Date.now();
-    while (Date.now() - t < timeoutMs) {
-      const where = await this.promotedOn();
-      if (where && (!on || where === on)) return where;
-      await sleep(2000);
-    }
-    throw new VmError(`/srv/data not mounted${on ? ` on ${on}` : ''} after ${timeoutMs / 1000} s`);
+  /** Until /srv/data is mounted from DRBD (on `on`, when given): the node. */
+  async waitMounted(timeoutMs: number, on?: VmNode, everyMs = 2000): Promise<VmNode> {
+    const where = await pollUntil(async () => {
+      const n = await this.promotedOn();
+      return n && (!on || n === on) ? n : null;
+    }, Deadline.after(timeoutMs), everyMs);
+    if (!where) throw new VmError(`/srv/data not mounted${on ? ` on ${on}` : ''} after ${timeoutMs / 1000} s`);
+    return where;
   }
 
   /** Power cut: SIGKILL to the node's qemu, by its pid file. */

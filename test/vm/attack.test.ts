@@ -4,38 +4,14 @@
  * is a real Node process started with argv[0] `qemu-system-x86_64` (what /proc/<pid>/cmdline shows).
  */
 import t from 'tap';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VmLab } from '../../lib/vm/lab.ts';
 import { imageKey } from '../../lib/vm/image.ts';
 import { sshArgs } from '../../lib/vm/ssh.ts';
 import { acquireLock } from '../../lib/fs/lock.ts';
 import { Deadline } from '../../lib/exec/deadline.ts';
-
-const repo = join(dirname(new URL(import.meta.url).pathname), '..', '..');
-
-function tempDir(t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ocfkit-vm-attack-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function labIn(cache: string): VmLab {
-  return new VmLab({ cache, repo, progress: () => {} });
-}
-
-/** A live process; killed at teardown if still there. */
-function live(t: { teardown: (fn: () => void) => void }, command: string, args: string[], argv0?: string): ChildProcess {
-  const child = spawn(command, args, { stdio: 'ignore', ...(argv0 ? { argv0 } : {}) });
-  t.teardown(() => void child.kill('SIGKILL'));
-  return child;
-}
-
-/** A process whose command line reads `qemu-system-x86_64 -e … -- <args>`. */
-const fakeQemu = (t: { teardown: (fn: () => void) => void }, args: string[]): ChildProcess =>
-  live(t, process.execPath, ['-e', 'setTimeout(() => {}, 600000)', '--', ...args], 'qemu-system-x86_64');
+import { exited, fakeQemu, labIn, live, repo, settle, tempDir } from './fixtures/fake-qemu.ts';
 
 const alive = (pid: number): boolean => {
   try {
@@ -45,16 +21,6 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
-
-const exited = (child: ChildProcess, ms: number): Promise<boolean> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve(true)
-    : new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), ms);
-        child.once('exit', () => (clearTimeout(timer), resolve(true)));
-      });
-
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 300));
 
 t.test('kill: a pid file naming a process that is not our qemu signals nothing', async (t) => {
   const cache = tempDir(t);
