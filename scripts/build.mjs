@@ -13,17 +13,20 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const finalDist = join(root, 'dist');
+// OCFKIT_DIST_DIR: build somewhere else than <repo>/dist (an absolute path), e.g. a test that
+// rebuilds under its own running cluster without touching the dist/ other tests run from.
+const finalDist = process.env.OCFKIT_DIST_DIR || join(root, 'dist');
+if (!isAbsolute(finalDist)) throw new Error(`OCFKIT_DIST_DIR must be an absolute path, got '${finalDist}'`);
 // Build beside dist/ and swap it in at the end: a lab or a test cluster may be running the
 // agents from dist/ right now, and an agent that vanishes for the seconds a build takes makes
 // Pacemaker fail a stop and fence the node.
 // Per process, so that two builds at once (two engineers, a test rebuilding) never share a
 // staging folder; the last one to swap in wins.
-const dist = join(root, `.dist-next-${process.pid}`);
+const dist = join(dirname(finalDist), `.dist-next-${process.pid}`);
 const node = process.env.OCFKIT_NODE || '/usr/bin/node';
 const agentsOut = join(dist, 'agents');
 const ocfDir = join(dist, 'resource.d', 'ocfkit');
@@ -182,7 +185,7 @@ if (!unsupported) {
 for (const [from, to] of [['test/drbd-sim/bin', 'lab/drbd-sim/bin'], ['test/drbd-sim/lib', 'lab/drbd-sim/lib'], ['lib/lab/stack-services', 'lab/stack-services']]) {
   cpSync(join(root, from), join(dist, to), { recursive: true });
 }
-const old = join(root, `.dist-old-${process.pid}`);
+const old = join(dirname(finalDist), `.dist-old-${process.pid}`);
 rmSync(old, { recursive: true, force: true });
 for (let attempt = 0; ; attempt++) {
   if (existsSync(finalDist)) renameSync(finalDist, old);

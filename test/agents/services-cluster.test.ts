@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp, type Lab } from '../../lib/lab/index.ts';
 import { ROOT, scratch } from '../helpers/agent.ts';
@@ -25,14 +25,27 @@ async function pcs(t: Test, lab: Lab, args: string[]) {
   return r;
 }
 
+/**
+ * scripts/build.mjs into `distDir` (its own staging folder beside it, swapped in at the end). This
+ * test's cluster runs the agents from a private build, so that its rebuild under the running
+ * cluster never swaps the dist/ that the other test job's clusters run from.
+ */
+function build(distDir: string) {
+  return spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '', OCFKIT_DIST_DIR: distDir } });
+}
+
 t.test('services agent in a single-node cluster', async (t) => {
   await labDown(LAB);
-  const lab = await labUp({ name: LAB, nodes: 1, stonith: false });
+  const dir = scratch('svc-cluster');
+  const distDir = join(dir, 'dist');
+  const first = build(distDir);
+  if (first.status !== 0) throw new Error(`build into ${distDir}: ${first.stderr}`);
+  const lab = await labUp({ name: LAB, nodes: 1, stonith: false, distDir });
   t.teardown(async () => {
     await lab.down();
+    rmSync(distDir, { recursive: true, force: true }); // ~100 MB (the agents' single executable)
   });
 
-  const dir = scratch('svc-cluster');
   const order = join(dir, 'order.log');
   writeFileSync(order, '');
   const services = ['mq', 'sched', 'db'].map((name) => ({ name, command: [SERVICE, name, order], stop_timeout: '5s' }));
@@ -75,9 +88,10 @@ t.test('services agent in a single-node cluster', async (t) => {
   const afterRecovery = readFileSync(order, 'utf8').trim().split('\n');
   t.same(afterRecovery.slice(3), ['stop db', 'stop mq', 'start mq', 'start sched', 'start db'], 'recovery: stop (sched was already dead), then start in order');
 
-  // a rebuild while the cluster runs the agents from dist/ must not disturb them
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
-  t.equal(build.status, 0, build.stderr);
+  // a rebuild while the cluster runs the agents from its dist must not disturb them
+  const rebuilt = build(distDir);
+  t.equal(rebuilt.status, 0, rebuilt.stderr);
+  t.same(readdirSync(dir).filter((f) => f.startsWith('.dist-')), [], 'no staging folder left beside it');
   await new Promise((resolve) => setTimeout(resolve, 7_000)); // three monitor intervals and more
   const after = await lab.exec('node1', ['crm_failcount', '--query', '-r', 'svc', '-N', 'node1']);
   t.match(after.stdout, /value=1\b/, 'no new failure while dist/ was rebuilt');
