@@ -5,6 +5,7 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RuntimeApiError } from '../../lib/haproxy/errors.ts';
 import { nodeEnv, runAgent } from '../haproxy/agent-run.ts';
 import { adminStates, startPair, deadline, get, startBackend, startHaproxy, tally, twoNodeConfig, until, type Backend } from '../haproxy/real.ts';
 
@@ -165,7 +166,10 @@ t.test('several HAProxy instances all follow; the claim holds only when every on
   // the server first, the socket after: Pacemaker keeps 128 bytes of an exit reason
   t.match(m.reasons[0], `be_app/node2 ready beside be_app/node1 (re-enabled by hand?) (on ${hb.admin})`);
   hb.kill();
-  await new Promise((r) => setTimeout(r, 200));
+  // SIGKILL reaches the master; the admin socket is served by the worker, which exits only when
+  // it notices the master gone: wait until the socket refuses (or is removed), not a fixed time
+  const refused = (e: unknown): boolean => e instanceof RuntimeApiError && (e.kind === 'refused' || e.kind === 'absent');
+  await until(() => hb.client.showInfo(deadline(1000)).then(() => false, refused), 5000, "the killed instance's admin socket to refuse");
   const k = await runAgent('monitor', p, node1, RECURRING);
   t.equal(k.code, 1, 'one instance gone: the claim does not hold');
   t.match(k.reasons[0], /not answering|does not exist/);

@@ -8,6 +8,8 @@ import { createHmac } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Deadline } from '../../lib/exec/deadline.ts';
+import { pollUntil } from '../../lib/exec/wait.ts';
 import { labUp, type Lab } from '../../lib/lab/index.ts';
 import type { AlertEventRecord } from '../../lib/alert/event.ts';
 import { fixtureEnv } from '../alert/helpers.ts';
@@ -206,10 +208,19 @@ t.test('one node: install, resource events, concurrency, kills, full disk, subsc
     await waitEvent(lab, 'node1', { resource: 'dummy', task: 'stop' }, since);
     await create(['pcs', 'resource', 'enable', 'dummy']);
     await waitEvent(lab, 'node1', { resource: 'dummy', task: 'start' }, since);
-    await new Promise((r) => setTimeout(r, 1500));
-    const logged = (await events(lab, 'node1')).filter((e) => e.time > since);
-    const posts = (await lab.exec('node1', ['cat', '/run/ocfkit-hook.out'])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sig: string; id: string; body: string });
-    const ids = posts.map((p) => JSON.parse(p.body).id as string);
+    // each event's alert run logs it, then POSTs it (up to 3 attempts): wait until every event
+    // logged so far has reached the receiver, then check that none came twice
+    const read = async () => {
+      const logged = (await events(lab, 'node1')).filter((e) => e.time > since);
+      const out = (await lab.exec('node1', ['cat', '/run/ocfkit-hook.out'])).stdout;
+      const lines = out.slice(0, out.lastIndexOf('\n') + 1).split('\n').filter(Boolean); // whole lines only
+      const posts = lines.map((l) => JSON.parse(l) as { sig: string; id: string; body: string });
+      return { logged, posts, ids: posts.map((p) => JSON.parse(p.body).id as string) };
+    };
+    let seen: Awaited<ReturnType<typeof read>> | undefined;
+    const arrived = await pollUntil(async () => (seen = await read()).logged.every((e) => seen!.ids.includes(e.id)), Deadline.after(15_000), 300);
+    const { logged, posts, ids } = seen!; // pollUntil reads at least once
+    t.ok(arrived === true, `every logged event reached the receiver within 15 s (${posts.length} posts)`);
     t.ok(logged.length >= 3, `${logged.length} events since`);
     for (const e of logged) t.equal(ids.filter((id) => id === e.id).length, 1, `${e.kind} ${'task' in e ? e.task : ''} ${e.id}: posted once`);
     t.ok(posts.every((p) => p.sig === `sha256=${createHmac('sha256', secret).update(p.body).digest('hex')}`), 'every signature valid');
