@@ -20,6 +20,8 @@ interface Running {
   pid: number;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
   finished: () => boolean;
+  /** stderr so far. */
+  stderr: () => string;
 }
 
 /** The built CLI in a clean environment (`env -i` execs node: the pid is the CLI's). */
@@ -38,7 +40,7 @@ function ocfkit(args: string[]): Running {
       resolve({ code, stdout, stderr });
     });
   });
-  return { pid: child.pid!, done, finished: () => finished };
+  return { pid: child.pid!, done, finished: () => finished, stderr: () => stderr };
 }
 
 async function until<T>(probe: () => T | null | undefined | false, what: string, timeoutMs = 20_000): Promise<T> {
@@ -57,6 +59,9 @@ t.test('concurrent lab up/down on one lab: one builds, the others refuse or wait
 
   const first = ocfkit(['lab', 'up', '--name', NAME, '--nodes', '1']);
   await until(() => readHolder(lockFile)?.pid === first.pid, 'the first up to hold the lab');
+  // The plain second up goes first, while the first has most of its build ahead of it: it only
+  // waits (holds nothing), so the refusals below still name the first.
+  const second = ocfkit(['lab', 'up', '--name', NAME, '--nodes', '1']);
 
   const refusedUp = await ocfkit(['lab', 'up', '--name', NAME, '--nodes', '1', '--wait', '0']).done;
   t.equal(refusedUp.code, EXIT_LAB_BUSY, 'up --wait 0 refuses', refusedUp);
@@ -67,10 +72,11 @@ t.test('concurrent lab up/down on one lab: one builds, the others refuse or wait
   t.equal(refusedDown.code, EXIT_LAB_BUSY, 'down --wait 0 refuses too: nothing is torn down under the first', refusedDown);
   t.match(refusedDown.stderr, new RegExp(`pid ${first.pid}`));
 
-  const second = ocfkit(['lab', 'up', '--name', NAME, '--nodes', '1']);
+  await until(() => second.finished() || /waiting up to/.test(second.stderr()), 'the second up to try the lab');
   t.notOk(first.finished(), 'the first up is still building while the others tried (else this test shows nothing)');
 
-  const [a, b] = await Promise.all([first.done, second.done]);
+  const tried = Date.now();
+  const [a, b] = await Promise.all([first.done.then((r) => (t.comment(`the first up finished ${Date.now() - tried} ms after the refusals, with the second already waiting`), r)), second.done]);
   t.equal(a.code, 0, 'the first up succeeds', a);
   t.match(a.stdout, new RegExp(`^lab '${NAME}' up in [\\d.]+ s: node1 `));
   t.equal(b.code, 0, 'the second up waited, then found the lab up', b);

@@ -23,6 +23,7 @@ import { parseCrmMonXml, type ClusterStatus } from '../../lib/cluster/index.ts';
 import { outcome, run } from '../../lib/exec/run.ts';
 import { SIM_BIN, resourceFile } from '../drbd-sim/helpers.ts';
 import { assertNothingLeft, cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
+import { delayedFence, fenceRaceNote } from './fixtures/fence-race.ts';
 
 const NAME = 'ocfkit-drbd2';
 const DIR = `/var/tmp/${NAME}`;
@@ -267,8 +268,11 @@ t.test('ocf:ocfkit:drbd drills on the namespace lab with the DRBD simulator', { 
     t.equal(survivor, 'node2', 'node2 wins (its fencing is delayed)');
     await until(survivor, 'survivor Promoted', (s) => roles(s, 'Promoted').join() === survivor && started(s, DUMMY).join() === survivor, 30_000);
     lap('(d) cut → survivor Promoted', cutAt);
-    await sleep(Math.max(0, cutAt + FENCE_DELAY_MS + 2000 - Date.now()));
-    t.ok(alive(survivor), 'the survivor is alive after the fencing delay');
+    const race = await delayedFence(lab, cutAt, dead, survivor);
+    t.not(race.fencedAt, null, `the survivor confirmed the fencing of ${dead}`);
+    t.comment(fenceRaceNote(race, cutAt));
+    await sleep(Math.max(0, race.deadline - Date.now()));
+    t.ok(alive(survivor), `the survivor is alive ${Date.now() - cutAt} ms after the cut, past any delayed fence by the loser`);
     t.equal(await drbd(survivor, 'role'), 'Primary/Unknown', `${survivor} Primary`);
     t.same(lab.processes(dead), [], `${dead} is off: no second Primary`);
   });

@@ -2,6 +2,7 @@ import t from 'tap';
 import { labUp, applyStack, waitSettled, hardKillFailover, rejoin, nodesWithRole, DUMMY, STATEFUL_CLONE } from '../../lib/lab/index.ts';
 import { readAlerts } from '../../lib/lab/failover.ts';
 import { assertNothingLeft, cannotRun, testLog, withCleanLab } from './fixtures/harness.ts';
+import { delayedFence, fenceRaceNote } from './fixtures/fence-race.ts';
 
 const NAME = 'ot-failover';
 
@@ -49,9 +50,12 @@ t.test('Stateful + Dummy: hard kill, rejoin, link cut', { skip: cannotRun() ?? f
     t.equal(survivor, 'node2', 'node2 wins (its fencing is delayed)');
     const placed = await waitSettled(lab, { from: survivor, promotedOn: survivor, timeoutMs: 30_000 });
     t.same(placed.started[DUMMY], [survivor], 'the survivor holds Dummy');
-    // Past the fencing delay: the survivor is still alive, so nobody fenced it.
-    await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 7000 - Date.now())));
-    t.ok(lab.processes(survivor).length > 0, 'the survivor is still running after the fencing delay');
+    // Past the latest moment the loser's delayed fence of the survivor could fire: still alive.
+    const race = await delayedFence(lab, cutAt, dead, survivor);
+    t.not(race.fencedAt, null, `the survivor confirmed the fencing of ${dead}`);
+    t.comment(fenceRaceNote(race, cutAt));
+    await new Promise((r) => setTimeout(r, Math.max(0, race.deadline - Date.now())));
+    t.ok(lab.processes(survivor).length > 0, `the survivor is still running ${Date.now() - cutAt} ms after the cut, past any delayed fence by the loser`);
     t.same(lab.processes(dead), [], `${dead} stays off`);
     await lab.net('node2', 'up');
     await rejoin(lab, dead, {});

@@ -5,29 +5,20 @@
  * network and bound-over files as they were. Needs root and `npm run build`; lab ocfkit-fullcyc.
  */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run } from '../../lib/exec/run.ts';
 import { clientRequest, labUp, waitStackRunning } from '../../lib/lab/index.ts';
 import { loopsBackedUnder } from '../../lib/lab/stack-node.ts';
 import { DEFAULT_STATE_ROOT } from '../../lib/lab/names.ts';
 import { assertNothingLeft, cannotRunFullStack, testLog, withCleanLab } from './fixtures/harness.ts';
+import { hostSnapshot } from './fixtures/host-snapshot.ts';
 
 const NAME = 'ocfkit-fullcyc';
 const CYCLES = 5;
 const skip = cannotRunFullStack() ?? false;
 
-const host = async (): Promise<string> =>
-  [
-    (await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 })).stdout.replace(/\s+link\/.*$/gm, '').replace(/ state \S+/g, ''),
-    (await run('ip', ['-o', 'addr', 'show'], { timeoutMs: 10_000 })).stdout,
-    readFileSync('/etc/drbd.conf', 'utf8'),
-    readFileSync('/etc/haproxy/haproxy.cfg', 'utf8'),
-  ].join('\n');
-
 t.test(`${CYCLES} full-stack up/down cycles leave nothing behind`, { skip }, async (t) => {
   await withCleanLab(t, NAME);
-  const before = await host();
+  const before = await hostSnapshot();
   const ups: number[] = [];
   const downs: number[] = [];
   for (let i = 1; i <= CYCLES; i++) {
@@ -48,6 +39,6 @@ t.test(`${CYCLES} full-stack up/down cycles leave nothing behind`, { skip }, asy
   }
   // Other labs (another engineer's full stack) may hold loop devices of their own meanwhile.
   t.same(loopsBackedUnder(join(DEFAULT_STATE_ROOT, NAME)), [], "no loop device backed by this lab's images left on the host");
-  t.equal(await host(), before, "the host's network and files as before");
+  t.same(await hostSnapshot(), before, "the host's network, /etc files and /srv as before");
   t.comment(`up ${ups.map((m) => (m / 1000).toFixed(1)).join(' ')} s; down ${downs.map((m) => (m / 1000).toFixed(1)).join(' ')} s`);
 });

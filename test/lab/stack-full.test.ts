@@ -9,22 +9,15 @@
  * Needs root and `npm run build`; lab ocfkit-full1.
  */
 import t from 'tap';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { run } from '../../lib/exec/run.ts';
 import { labUp, nodeStackFacts, readAlerts, waitStackRunning, hardKillFullFailover, rejoinFull, outages, type Lab } from '../../lib/lab/index.ts';
 import { namespaceInode } from '../../lib/lab/procs.ts';
 import { assertNothingLeft, cannotRunFullStack, testLog, withCleanLab } from './fixtures/harness.ts';
+import { hostSnapshot } from './fixtures/host-snapshot.ts';
 
 const NAME = 'ocfkit-full1';
 const skip = cannotRunFullStack() ?? false;
-
-const hostSnapshot = async (): Promise<Record<string, string>> => ({
-  links: (await run('ip', ['-o', 'link', 'show'], { timeoutMs: 10_000 })).stdout.replace(/\s+link\/.*$/gm, '').replace(/ state \S+/g, ''),
-  addrs: (await run('ip', ['-o', 'addr', 'show'], { timeoutMs: 10_000 })).stdout,
-  drbdConf: readFileSync('/etc/drbd.conf', 'utf8'),
-  haproxyCfg: readFileSync('/etc/haproxy/haproxy.cfg', 'utf8'),
-  srv: readdirSync('/srv').join(','),
-});
 
 /** The simulator's metadata folders on the host named after this lab's nodes (there must be none: the nodes have their own). */
 const hostMetadataOf = (lab: Lab): string[] => {
