@@ -33,7 +33,8 @@ t.test('parameters: typed, every error names the parameter', async (t) => {
     [{ state_file: '/a /b' }, /^parameter 'state_file': 2 file\(s\) for 1 socket/],
   ];
   for (const [p, message] of bad) t.throws(() => cfg(p), { name: 'ConfigError', message }, JSON.stringify(p));
-  t.ok(ConfigError);
+  // the thrown errors are instances of the exported class, not merely objects named 'ConfigError'
+  t.throws(() => cfg({ mode: 'dns' }), ConfigError, 'a ConfigError instance');
 });
 
 t.test('judge: who holds the claim, from captured 2.6.12 states', async (t) => {
@@ -56,7 +57,7 @@ t.test('judge: who holds the claim, from captured 2.6.12 states', async (t) => {
   // missing backend / server: configuration errors naming them
   t.throws(() => judge(cfg({ backends: 'be_nope' }), 'node1', after), { name: 'ClaimConfigError', message: "backend 'be_nope' does not exist in HAProxy (or has no server)" });
   t.throws(() => judge(cfg(), 'node9', after), { message: "backend 'be_app' has no server 'node9' for node 'node9'" });
-  t.ok(ClaimConfigError);
+  t.throws(() => judge(cfg({ backends: 'be_nope' }), 'node1', after), ClaimConfigError, 'a ClaimConfigError instance');
 });
 
 t.test('judge: several backends, read backends', async (t) => {

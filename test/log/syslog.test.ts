@@ -1,6 +1,6 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../lib/log/logger.ts';
 import { syslogWriter } from '../../lib/log/syslog.ts';
@@ -39,9 +39,18 @@ t.test('warnings and errors also reach syslog through its socket; info and debug
 });
 
 t.test('no syslog socket: nothing is tried', async (t) => {
-  const missing = join(scratch('nosyslog'), 'log');
+  const dir = scratch('nosyslog');
+  const missing = join(dir, 'log');
   t.notOk(existsSync(missing));
-  // a logger program that would fail loudly if it were run
-  const write = syslogWriter('ocfkit:test', missing, '/nonexistent/ocfkit-logger');
-  t.doesNotThrow(() => write('error', 'x'));
+  // a logger program that leaves a mark when it is run (the writer swallows a spawn failure,
+  // so a program that is merely absent would not show whether it was tried)
+  const logger = join(dir, 'logger');
+  writeFileSync(logger, '#!/bin/sh\necho "$@" >> "$0.ran"\n', { mode: 0o755 });
+  syslogWriter('ocfkit:test', missing, logger)('error', 'x');
+  t.notOk(existsSync(`${logger}.ran`), 'the logger program was not run');
+  // the control: with something at the socket path the same program is run and leaves its mark
+  const present = join(dir, 'present');
+  writeFileSync(present, '');
+  syslogWriter('ocfkit:test', present, logger)('error', 'x');
+  t.ok(existsSync(`${logger}.ran`), 'the mark shows when the logger program is run');
 });

@@ -218,6 +218,9 @@ t.test('two nodes: the monitor follows switchovers and a hard kill', { skip: can
       // so the peer counts as demoted if its demote is stamped up to LAG ms after the start.
       const LAG = 1000;
       const promotedAt = (node: string, time: number): boolean => changes.filter((c) => c.node === node && c.time <= time + LAG).at(-1)?.task === 'promote';
+      // node1, node2, node1 (after standby node2), node2 (after the power cut), node1 (and back)
+      t.equal(timeline.filter((x) => x.msg === 'work started').length, 5, 'five starts of work');
+      t.equal(timeline.filter((x) => x.msg === 'work stopped' && x.time !== killedAt).length, 3, 'three stops by a demote (and one by the power cut)');
       for (const e of timeline.filter((x) => x.msg === 'work started')) {
         const peer = lab.nodes.find((n) => n !== e.n)!;
         t.notOk(promotedAt(peer, e.time), `${e.n} started work at ${new Date(e.time).toISOString()} while ${peer} was not Promoted`);

@@ -206,8 +206,10 @@ t.test('the events folder is created 01770 root:haclient (parents 0755) when mis
   const gid = groupId('haclient');
   if (gid !== null) t.equal(st.gid, gid, 'group haclient');
   t.equal(statSync(join(base, 'run', 'ocfkit')).mode & 0o777, 0o755, 'parent 0755');
+  // an operator's own mode on an existing folder: not reset
+  chmodSync(dir, 0o1750);
   ensureEventsDir(dir);
-  t.pass('an existing folder is left as it is');
+  t.equal(statSync(dir).mode & 0o7777, 0o1750, 'an existing folder is left as it is');
 });
 
 t.test('not root: a member of haclient gives the socket to the group; anyone else is told the agent cannot connect', { skip: process.getuid?.() === 0 ? false : 'needs root to switch users' }, async (t) => {

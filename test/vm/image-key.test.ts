@@ -4,10 +4,13 @@
  * kept rootfs stages have their own keys (debootstrap arguments; packages.sh + lib.sh).
  */
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_MIRROR, debootstrapKey, imageKey, packagesKey } from '../../lib/vm/image.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), 'ocfkit-vm-key-'));
@@ -62,7 +65,11 @@ t.test('image key: stable for the same inputs, changed by any of them', async (t
 t.test('rootfs stage keys', async (t) => {
   const root = tree();
   t.teardown(() => rmSync(root, { recursive: true, force: true }));
-  t.equal(debootstrapKey(DEFAULT_MIRROR), debootstrapKey(DEFAULT_MIRROR));
+  // the same mirror, the same key in another process (a later run reuses the cached rootfs)
+  const here = debootstrapKey(DEFAULT_MIRROR);
+  t.match(here, /^[0-9a-f]{16}$/);
+  const there = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./lib/vm/image.ts').then((m) => process.stdout.write(m.debootstrapKey(m.DEFAULT_MIRROR)))`], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  t.equal(there.stdout, here, `the same key in another process ${there.stderr}`);
   t.not(debootstrapKey('http://mirror.example/debian'), debootstrapKey(DEFAULT_MIRROR), 'another mirror: another rootfs');
   const p0 = packagesKey(root);
   writeFileSync(join(root, 'vagrant/provision/drbd.sh'), 'drbd changed');

@@ -109,7 +109,9 @@ t.test('the same state in every format gives the same model', async (t) => {
 });
 
 t.test('8.4 drbdadm status leaves StandAlone connections out', async (t) => {
-  for (const dir of nodeDirs.filter((d) => /\/(09-|11-.*\/node1)/.test(d))) {
+  const standAlone = nodeDirs.filter((d) => /\/(09-|11-.*\/node1)/.test(d));
+  t.equal(standAlone.length, 3, 'both nodes of scenario 09, node1 of scenario 11 (every assertion below is per directory)');
+  for (const dir of standAlone) {
     const docs = parsedIn(dir);
     t.equal(docs.get('proc-drbd.txt')!.resources[0]!.connections[0]!.state, 'StandAlone');
     t.equal(docs.get('drbdsetup-events2-now.txt')!.resources[0]!.connections[0]!.state, 'StandAlone');
