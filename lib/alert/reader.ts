@@ -278,6 +278,11 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
     if (seen.size > 100_000) seen.delete(seen.values().next().value!);
     return true;
   };
+  /** A line's record when it is one, not seen before and not older than `since`; else null. */
+  const fresh = (line: string): AlertEventRecord | null => {
+    const e = parseEventLine(line);
+    return e && remember(e.id) && (since === null || orderKey(e) >= since) ? e : null;
+  };
   let fd: number | null = null;
   let ino = -1;
   let pending = '';
@@ -327,8 +332,8 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
       pending = lines.pop()!;
       if (pending.length > 64 * 1024) pending = ''; // an endless line is no record
       for (const line of lines) {
-        const e = parseEventLine(line);
-        if (e && remember(e.id) && (since === null || orderKey(e) >= since)) out.push(e);
+        const e = fresh(line);
+        if (e) out.push(e);
       }
     }
     return out;
@@ -367,8 +372,8 @@ export async function* followEvents(options: FollowOptions = {}): AsyncGenerator
           }
           if (!data) continue; // rotated away meanwhile
           for (const { line } of chunkLines(data.toString('utf8'), false)) {
-            const e = parseEventLine(line);
-            if (e && remember(e.id) && (since === null || orderKey(e) >= since)) yield e;
+            const e = fresh(line);
+            if (e) yield e;
           }
         }
         if (fd !== null) closeSync(fd);

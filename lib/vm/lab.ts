@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { pollUntil, sleep } from '../exec/wait.ts';
+import { pollUntil } from '../exec/wait.ts';
 import { parseCrmMonXml } from '../cluster/crm-mon.ts';
 import { Deadline } from '../exec/deadline.ts';
 import { acquireLock, describeHolder } from '../fs/lock.ts';
@@ -255,7 +255,7 @@ export class VmLab {
     if (pid === null) return false;
     process.kill(pid, 'SIGKILL');
     // Gone once /proc/<pid>/cmdline no longer names the pid file (a zombie's cmdline is empty).
-    for (let i = 0; i < 100 && this.pidOf(n) === pid; i++) await sleep(100);
+    await pollUntil(() => this.pidOf(n) !== pid, Deadline.after(10_000), 100);
     return true;
   }
 

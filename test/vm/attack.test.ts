@@ -5,9 +5,8 @@
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { imageKey } from '../../lib/vm/image.ts';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sshArgs } from '../../lib/vm/ssh.ts';
 import { acquireLock } from '../../lib/fs/lock.ts';
 import { Deadline } from '../../lib/exec/deadline.ts';
@@ -139,30 +138,4 @@ t.test('start runs under the lab lock: a holder (a down, say) is named, exit 75'
   t.equal(r.status, 75, 'busy');
   t.match(r.stderr, new RegExp(`busy: pid ${process.pid} has been running 'lab vm down'`));
   t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
-});
-
-t.test('image key: dist/package.json (copied into the image) is part of it', async (t) => {
-  const root = tempDir(t);
-  const files: Record<string, string> = {
-    'vagrant/provision/lib.sh': 'lib',
-    'vagrant/vm.vars.json': '{}',
-    'lib/vm/chroot-run.sh': 'chroot',
-    'cib-templates/corosync.conf': 'totem',
-    'dist/cli/ocfkit.mjs': 'cli',
-    'dist/resource.d/ocfkit/drbd': 'agent',
-    'dist/alerts/ocfkit-alert': 'alert',
-    'dist/lab/x.mjs': 'lab',
-    'dist/package.json': '{ "type": "commonjs" }',
-    node: 'node',
-  };
-  for (const [f, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, f)), { recursive: true });
-    writeFileSync(join(root, f), c);
-    utimesSync(join(root, f), 1_700_000_000, 1_700_000_000);
-  }
-  const key = (): string => imageKey(root, 'ssh-ed25519 A', join(root, 'node'), 'd/p');
-  const before = key();
-  writeFileSync(join(root, 'dist/package.json'), '{ "type": "module" }');
-  utimesSync(join(root, 'dist/package.json'), 1_700_000_000, 1_700_000_000);
-  t.not(key(), before, 'another dist/package.json, another image');
 });

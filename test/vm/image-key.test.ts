@@ -25,6 +25,7 @@ function tree(): string {
     'dist/resource.d/ocfkit/.ocfkit-agents': 'agents',
     'dist/alerts/ocfkit-alert': 'alert',
     'dist/lab/stack-services/service.mjs': 'svc',
+    'dist/package.json': '{ "type": "commonjs" }',
     node: 'node',
   };
   for (const [f, c] of Object.entries(files)) {
@@ -60,6 +61,12 @@ t.test('image key: stable for the same inputs, changed by any of them', async (t
   const b2 = key();
   writeFileSync(join(root, 'vagrant/provision/new.sh'), 'x');
   t.not(key(), b2, 'a new provision script');
+  // copied into the image beside the agents: its "type" decides how Node loads them (same mtime,
+  // so only the content can make the difference)
+  const b3 = key();
+  writeFileSync(join(root, 'dist/package.json'), '{ "type": "module" }');
+  utimesSync(join(root, 'dist/package.json'), 1_700_000_000, 1_700_000_000);
+  t.not(key(), b3, 'another dist/package.json, another image');
 });
 
 t.test('rootfs stage keys', async (t) => {
